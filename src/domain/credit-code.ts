@@ -3,8 +3,7 @@ export type CreditCodeReason = 'format' | 'length' | 'checkchar';
 
 /** The outcome of {@link checkCreditCode}. */
 export type CreditCodeCheck =
-  | { ok: true; value: string; registrationDept: string; regionCode: string }
-  | { ok: false; reason: CreditCodeReason };
+  { ok: true; value: string; registrationDept: string; regionCode: string } | { ok: false; reason: CreditCodeReason };
 
 // Full-width ASCII is what Chinese IMEs type in full-width mode; mapping it one UTF-16
 // unit for one keeps offsets into the result valid for the input.
@@ -32,7 +31,9 @@ export function creditCodeCheckChar(first17: string): string {
 
 /** Validates an 18-character unified social credit code (GB 32100-2015), as printed on a business licence. */
 export function checkCreditCode(raw: string): CreditCodeCheck {
-  const value = halfWidth(raw).replace(/[\s-]+/g, '').toUpperCase();
+  const value = halfWidth(raw)
+    .replace(/[\s-]+/g, '')
+    .toUpperCase();
   if (![...value].every((c) => CHARSET.includes(c))) return { ok: false, reason: 'format' };
   if (value.length !== 18) return { ok: false, reason: 'length' };
   // Positions 3-8 are the GB/T 2260 region code of the registering authority.

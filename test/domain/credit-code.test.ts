@@ -1,10 +1,16 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { checkCreditCode, creditCodeCheckChar, isValidCreditCode, maskCreditCode } from '../../src/domain/credit-code.js';
+import {
+  checkCreditCode,
+  creditCodeCheckChar,
+  isValidCreditCode,
+  maskCreditCode,
+} from '../../src/domain/credit-code.js';
 
 const CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const char = fc.constantFrom(...CHARSET);
-const str = (arb: fc.Arbitrary<string>, n: number) => fc.array(arb, { minLength: n, maxLength: n }).map((a) => a.join(''));
+const str = (arb: fc.Arbitrary<string>, n: number) =>
+  fc.array(arb, { minLength: n, maxLength: n }).map((a) => a.join(''));
 const validBody = fc
   .tuple(str(char, 2), str(fc.constantFrom(...'0123456789'), 6), str(char, 9))
   .map(([head, region, rest]) => head + region + rest);

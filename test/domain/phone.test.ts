@@ -56,10 +56,16 @@ describe('mainland mobile numbers', () => {
 
   it('property: normalization is idempotent', () => {
     fc.assert(
-      fc.property(fc.oneof(variant.map((v) => v.written), fc.string()), (raw) => {
-        const once = normalizeMobile(raw);
-        if (once !== null) expect(normalizeMobile(once)).toBe(once);
-      }),
+      fc.property(
+        fc.oneof(
+          variant.map((v) => v.written),
+          fc.string(),
+        ),
+        (raw) => {
+          const once = normalizeMobile(raw);
+          if (once !== null) expect(normalizeMobile(once)).toBe(once);
+        },
+      ),
     );
   });
 

@@ -1,0 +1,211 @@
+import {
+  CITIES,
+  PROVINCES,
+  SIMPLIFIED_CHARS,
+  TRADITIONAL_CHARS,
+  provinceOf,
+  type City,
+  type Province,
+} from './regions.js';
+
+export { PROVINCES, CITIES, type City, type Province } from './regions.js';
+
+/** Province and city found in a free-text address, and what is left of it. */
+export interface ParsedAddress {
+  province?: Province;
+  city?: City;
+  /** The address without the province and city names that were recognized. */
+  detail: string;
+  /** Set when a city name fits several cities and nothing said which: ask the user. */
+  ambiguous?: readonly City[];
+}
+
+/** Why an address was refused. */
+export type AddressReason = 'no_province' | 'no_city' | 'ambiguous_city' | 'too_short';
+
+/** The outcome of {@link checkAddress}. */
+export type AddressCheck =
+  | { ok: true; province: Province; city: City; detail: string }
+  | { ok: false; reason: AddressReason; province?: Province; candidates?: readonly City[] };
+
+interface Entry {
+  province?: Province;
+  city?: City;
+}
+interface Mention {
+  start: number;
+  end: number;
+  provinces: Province[];
+  cities: City[];
+  full: boolean;
+}
+
+const SIMPLIFY = new Map([...TRADITIONAL_CHARS].map((c, i) => [c, SIMPLIFIED_CHARS.charAt(i)]));
+const LATIN_FOLD: Record<string, string> = { ü: 'u', ê: 'e', '’': "'", '‘': "'" };
+
+// One UTF-16 unit in, one out: match offsets in the folded text are offsets in the input,
+// so the detail can be cut from what the user actually wrote.
+function fold(text: string): string {
+  let out = '';
+  for (const unit of text.split('')) {
+    const code = unit.charCodeAt(0);
+    let c = code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : unit;
+    c = SIMPLIFY.get(c) ?? c;
+    const lower = c.toLowerCase();
+    c = lower.length === 1 ? lower : c;
+    out += LATIN_FOLD[c] ?? c;
+  }
+  return out;
+}
+
+const isLatin = (c: string | undefined): boolean => c !== undefined && /[a-z]/.test(c);
+
+// Keys by their first character, longest first, so the scan takes the longest name at a
+// position (吉林省 before 吉林, 海南藏族自治州 before 海南).
+const INDEX = new Map<string, string[]>();
+const ENTRIES = new Map<string, Entry[]>();
+const FULL_NAMES = new Set<string>();
+
+function addKey(name: string, entry: Entry, full = false): void {
+  const variants = [fold(name)];
+  if (variants[0]?.includes("'")) variants.push(variants[0].replaceAll("'", ''));
+  for (const key of variants) {
+    if (full) FULL_NAMES.add(key);
+    const list = ENTRIES.get(key) ?? [];
+    // Spellings that fold together (Ürümqi, Urumqi) must not make a city look ambiguous.
+    if (list.some((e) => e.province === entry.province && e.city === entry.city)) continue;
+    list.push(entry);
+    ENTRIES.set(key, list);
+    const first = key.charAt(0);
+    const keys = INDEX.get(first) ?? [];
+    if (!keys.includes(key)) keys.push(key);
+    INDEX.set(first, keys);
+  }
+}
+for (const p of PROVINCES) {
+  addKey(p.name, { province: p }, true);
+  for (const n of [p.short, p.en, ...p.aliases]) addKey(n, { province: p });
+}
+for (const c of CITIES) {
+  addKey(c.name, { city: c }, true);
+  for (const n of [c.short, c.en, ...c.aliases]) addKey(n, { city: c });
+}
+for (const keys of INDEX.values()) keys.sort((a, b) => b.length - a.length);
+
+// A short name followed by one of these is a street or district named after the place
+// (广州市北京路, 北京市朝阳区), not the place itself.
+const STREET_AFTER = new Set([...'路街道巷区县镇乡村弄桥里']);
+const EN_SUFFIX = /^\s*(?:province|city|shi|sheng|prefecture|league|municipality|autonomous region|sar)\b/;
+
+function scan(folded: string): Mention[] {
+  const mentions: Mention[] = [];
+  let i = 0;
+  while (i < folded.length) {
+    const key = (INDEX.get(folded.charAt(i)) ?? []).find((k) => {
+      if (!folded.startsWith(k, i)) return false;
+      const latin = isLatin(k.charAt(0));
+      // English names must be whole words: "Xian" is not in "Xianyang".
+      return !latin || (!isLatin(folded[i - 1]) && !isLatin(folded[i + k.length]));
+    });
+    if (key === undefined) {
+      i++;
+      continue;
+    }
+    let end = i + key.length;
+    const full = FULL_NAMES.has(key);
+    if (!full && !isLatin(key.charAt(0)) && STREET_AFTER.has(folded.charAt(end))) {
+      i = end;
+      continue;
+    }
+    if (isLatin(key.charAt(0))) end += EN_SUFFIX.exec(folded.slice(end))?.[0].length ?? 0;
+    const entries = ENTRIES.get(key) ?? [];
+    mentions.push({
+      start: i,
+      end,
+      provinces: entries.flatMap((e) => (e.province ? [e.province] : [])),
+      cities: entries.flatMap((e) => (e.city ? [e.city] : [])),
+      full,
+    });
+    i = end;
+  }
+  return mentions;
+}
+
+function cutDetail(text: string, used: Mention[]): string {
+  let out = '';
+  let at = 0;
+  for (const m of [...used].sort((a, b) => a.start - b.start)) {
+    if (m.start >= at) out += text.slice(at, m.start);
+    at = Math.max(at, m.end);
+  }
+  out += text.slice(at);
+  return out.replace(/\s*([,，、;；])(?:\s*[,，、;；])+/g, '$1').replace(/^[\s,，、;；:：]+|[\s,，、;；:：]+$/g, '');
+}
+
+/**
+ * Finds the province and city in a free-text address written in simplified or traditional
+ * Chinese or in English. A city alone implies its province; when a province is named, only
+ * its cities count, so 北京市朝阳区 is Beijing and not 朝阳 in Liaoning.
+ */
+export function parseAddress(text: string): ParsedAddress {
+  const mentions = scan(fold(text));
+  const named = new Set(mentions.flatMap((m) => m.provinces));
+  // A city named by the same word as a province (吉林, 海南) counts only when its province is
+  // named elsewhere, or is a municipality or SAR, whose one city is itself.
+  const namedElsewhere = (c: City, m: Mention) =>
+    mentions.some((o) => o !== m && o.provinces.includes(provinceOf(c))) || provinceOf(c).cities.length === 1;
+  const byStrength = [...mentions].sort((a, b) => Number(b.full) - Number(a.full) || a.start - b.start);
+
+  if (named.size > 0) {
+    for (const weak of [false, true]) {
+      for (const m of byStrength) {
+        if (m.provinces.length > 0 !== weak) continue;
+        const city = m.cities.find((c) => named.has(provinceOf(c)) && (!weak || namedElsewhere(c, m)));
+        if (!city) continue;
+        const province = provinceOf(city);
+        const used = mentions.filter((o) => o === m || o.provinces.includes(province));
+        return { province, city, detail: cutDetail(text, used) };
+      }
+    }
+    const province = mentions.find((m) => m.provinces.length > 0)?.provinces[0] as Province;
+    const used = mentions.filter((o) => o.provinces.includes(province));
+    const only = province.cities.length === 1 ? province.cities[0] : undefined;
+    return { province, ...(only ? { city: only } : {}), detail: cutDetail(text, used) };
+  }
+
+  const first = byStrength.find((m) => m.cities.length > 0);
+  if (!first) return { detail: cutDetail(text, []) };
+  const [city, ...others] = first.cities;
+  if (!city || others.length > 0) return { detail: cutDetail(text, [first]), ambiguous: first.cities };
+  return { province: provinceOf(city), city, detail: cutDetail(text, [first]) };
+}
+
+// The shortest street-level part a service address may have (e.g. 南山区, 1号): without
+// it the operator cannot send anyone.
+const MIN_DETAIL = 2;
+
+/** Validates a service address: province, city and a street-level part must all be there. */
+export function checkAddress(text: string): AddressCheck {
+  const { province, city, detail, ambiguous } = parseAddress(text);
+  if (ambiguous) return { ok: false, reason: 'ambiguous_city', candidates: ambiguous };
+  if (!province) return { ok: false, reason: 'no_province' };
+  if (!city) return { ok: false, reason: 'no_city', province };
+  if ([...detail].length < MIN_DETAIL) return { ok: false, reason: 'too_short', province };
+  return { ok: true, province, city, detail };
+}
+
+/** The province called `name` (full, short, English, traditional), or undefined. */
+export function findProvince(name: string): Province | undefined {
+  return ENTRIES.get(fold(name.trim()))?.find((e) => e.province)?.province;
+}
+
+/** Every city called `name`: more than one when the name is ambiguous (Suzhou, Fuzhou). */
+export function findCities(name: string): City[] {
+  return (ENTRIES.get(fold(name.trim())) ?? []).flatMap((e) => (e.city ? [e.city] : []));
+}
+
+/** The one city called `name` (full, short, English, traditional), or undefined when none or several are. */
+export function findCity(name: string): City | undefined {
+  const found = findCities(name);
+  return found.length === 1 ? found[0] : undefined;
+}
