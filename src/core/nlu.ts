@@ -46,8 +46,13 @@ export interface Understanding {
   entities: Entity[];
   /** For a numbered/labelled choice the user picked. */
   choice?: string;
-  /** The language the user wrote in, when it can be told. */
+  /**
+   * The language the user wrote in, only when it can be told with confidence (traditional-only
+   * characters -> zh-TW, simplified-only -> zh-CN, several English words -> en); absent for "1" or "ok".
+   */
   detectedLocale?: 'zh-CN' | 'zh-TW' | 'en';
+  /** The user asked to switch language ("English please", "说中文", "繁體中文"). */
+  languageRequest?: 'zh-CN' | 'zh-TW' | 'en';
 }
 
 /** The port every recogniser implements (keyword, offline model, LLM). */

@@ -1,0 +1,97 @@
+import { raise } from 'xstate';
+import { conversationSetup, said } from './setup.js';
+import { interrupts } from './interrupts.js';
+import { say, sayMenu, intentButton } from './replies.js';
+
+/**
+ * Bump when a state is renamed or removed: stored snapshots of another version are not
+ * restored (xstate cannot resolve missing states); the conversation restarts politely.
+ */
+export const CONVERSATION_MACHINE_VERSION = 1;
+
+const resetMisunderstandings = 'resetMisunderstandings' as const;
+
+/** The root conversation: welcome, main menu, quick answers, fallback, and the flows below it. */
+export const conversationMachine = conversationSetup.createMachine({
+  id: 'conversation',
+  context: ({ input }) => ({ ...input, misunderstandings: 0, flows: {} }),
+  initial: 'ready',
+  on: {
+    'session.restarted': { actions: say('root.restarted') },
+  },
+  states: {
+    ready: {
+      meta: { expecting: 'choice' },
+      on: {
+        'user.said': [
+          ...interrupts,
+          {
+            // Writing in another of our languages switches to it without being asked.
+            guard: 'writesOtherLanguage',
+            // ...and the same words are then answered, in the new language, by the transitions below.
+            actions: [
+              'adoptLocale',
+              { type: 'rememberLocale', params: ({ context }) => ({ locale: context.locale }) },
+              raise(({ event }) => event),
+            ],
+          },
+          { guard: { type: 'intent', params: { intent: 'greet' } }, actions: [resetMisunderstandings, say('root.welcome'), sayMenu()] },
+          { guard: { type: 'intent', params: { intent: 'help' } }, actions: [resetMisunderstandings, say('root.help'), sayMenu()] },
+          {
+            guard: { type: 'intent', params: { intent: 'materials' } },
+            actions: [resetMisunderstandings, say('info.materials'), sayMenu()],
+          },
+          { guard: { type: 'intent', params: { intent: 'hours' } }, actions: [resetMisunderstandings, say('info.hours'), sayMenu()] },
+          {
+            guard: { type: 'intent', params: { intent: 'channels' } },
+            actions: [resetMisunderstandings, say('info.channels'), sayMenu()],
+          },
+          {
+            guard: { type: 'intent', params: { intent: 'apply' } },
+            actions: [resetMisunderstandings, say('apply.intro', [intentButton('materials', 'menu.materials'), intentButton('agent', 'menu.agent')])],
+          },
+          {
+            guard: { type: 'intent', params: { intent: 'close' } },
+            actions: [resetMisunderstandings, say('close.intro', [intentButton('agent', 'menu.agent')])],
+          },
+          {
+            guard: { type: 'intent', params: { intent: 'status' } },
+            actions: [resetMisunderstandings, say('status.intro'), sayMenu()],
+          },
+          {
+            guard: { type: 'intentIn', params: { intents: ['complaint', 'suggestion'] } },
+            actions: [resetMisunderstandings, say('feedback.intro', [intentButton('agent', 'menu.agent')])],
+          },
+          {
+            guard: { type: 'intent', params: { intent: 'goodbye' } },
+            actions: [resetMisunderstandings, say('root.goodbye')],
+          },
+          {
+            guard: { type: 'intentIn', params: { intents: ['affirm', 'deny'] } },
+            actions: [resetMisunderstandings, sayMenu()],
+          },
+          {
+            guard: 'secondMisunderstanding',
+            actions: [
+              resetMisunderstandings,
+              say('root.offerAgent', [intentButton('agent', 'menu.agent'), intentButton('help', 'menu.back')]),
+            ],
+          },
+          {
+            actions: ['countMisunderstanding', say('root.notUnderstood'), sayMenu()],
+          },
+        ],
+      },
+    },
+    handoff: {
+      // Issue 7 turns this into pending -> assigned -> resolved | expired.
+      entry: [
+        { type: 'requestHandoff', params: ({ event }) => ({ reason: 'user_request' as const, preview: said(event)?.text ?? '' }) },
+        say('handoff.requested'),
+      ],
+      always: { target: 'ready' },
+    },
+  },
+});
+
+export type ConversationMachine = typeof conversationMachine;

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const url = (name: string) =>
+  z
+    .string()
+    .trim()
+    .transform((s) => (s === '' ? undefined : s))
+    .optional()
+    .refine((s) => s === undefined || URL.canParse(s), { message: `${name} must be a URL` });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** `name:token,name2:token2` -> Map(token -> name). */
+const agentTokens = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const map = new Map<string, string>();
+    if (!raw || raw.trim() === '') return map;
+    for (const pair of raw.split(',')) {
+      const i = pair.indexOf(':');
+      const name = pair.slice(0, i).trim();
+      const token = pair.slice(i + 1).trim();
+      if (i <= 0 || !name || token.length < 3) {
+        ctx.addIssue({ code: 'custom', message: 'expected name:token pairs separated by commas, tokens of 3+ characters' });
+        return z.NEVER;
+      }
+      map.set(token, name);
+    }
+    return map;
+  });
+
+/**
+ * Every setting kefu reads, with its environment variable name. This is the only place
+ * that knows `process.env`; everything else receives the parsed `Config`.
+ */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: url('REDIS_URL'),
+  /** Idle time after which a conversation's session is forgotten. */
+  SESSION_TTL_MINUTES: positiveInt(30),
+  ADMIN_TOKEN: optionalString,
+  AGENT_TOKENS: agentTokens,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: positiveInt(3000),
+  LINE_CHANNEL_SECRET: optionalString,
+  LINE_CHANNEL_ACCESS_TOKEN: optionalString,
+  LINE_API_BASE_URL: url('LINE_API_BASE_URL'),
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppTenantId: optionalString,
+  MicrosoftAppType: optionalString,
+  WECHATY_PUPPET: optionalString,
+  WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
+  WECHAT_TOKEN: optionalString,
+  WECHAT_APP_ID: optionalString,
+  WECHAT_APP_SECRET: optionalString,
+  WECHAT_API_BASE_URL: url('WECHAT_API_BASE_URL'),
+  SMS_AUTH_TOKEN: optionalString,
+  SMS_API_BASE_URL: url('SMS_API_BASE_URL'),
+  /** Public URL of this server, as platforms see it (SMS signatures cover the full URL). */
+  PUBLIC_URL: url('PUBLIC_URL'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Longest user message accepted, in characters; longer ones get a polite refusal. */
+  MAX_TEXT_LENGTH: positiveInt(2000),
+  /** How long a turn may wait for the previous turn of the same conversation. */
+  TURN_WAIT_MS: positiveInt(15000),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;

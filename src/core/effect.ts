@@ -1,0 +1,49 @@
+import type { Locale, ReplyRef } from './message.js';
+
+export const HANDOFF_REASONS = ['user_request', 'misunderstood', 'urgent_complaint', 'angry'] as const;
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
+
+/**
+ * The effects a machine may ask for, by name, with their parameters. Machines name them
+ * (xstate named actions); the runtime executes them. Add a new effect here first.
+ */
+export interface EffectParams {
+  /** Say something to the user. */
+  reply: ReplyRef;
+  /** Remember the user's language beyond this session (profile). */
+  rememberLocale: { locale: Locale };
+  /** Put the conversation in the human-agent queue. */
+  requestHandoff: { reason: HandoffReason; preview?: string };
+  /** Take the conversation out of the agent queue / away from the agent. */
+  endHandoff: { reason: 'user_ended' | 'agent_released' | 'expired' | 'cancelled' };
+  /** Forward the user's words to the agent holding the conversation. */
+  forwardToAgent: { text: string };
+  /** A durable timer that comes back as `timer.fired` with the same id. */
+  scheduleTimer: { timerId: string; at: number };
+  cancelTimer: { timerId: string };
+  /** Create a ticket from a draft; the runtime answers with `ticket.created`. */
+  createTicket: { kind: 'application' | 'feedback'; draft: Record<string, unknown> };
+  /** Ask the ticket store something; the runtime answers with `lookup.result`. */
+  lookup: { lookup: string; query: Record<string, unknown> };
+  /** Change a ticket's status on the user's behalf (closure request, survey reopen). */
+  updateTicket: { number: string; status?: string; note?: string; fields?: Record<string, unknown> };
+  /** Erase this user's personal data (PIPL request). */
+  erasePersonalData: Record<string, never>;
+}
+
+export type EffectType = keyof EffectParams;
+export type Effect = { [K in EffectType]: { type: K; params: EffectParams[K] } }[EffectType];
+
+export const EFFECT_TYPES: readonly EffectType[] = [
+  'reply',
+  'rememberLocale',
+  'requestHandoff',
+  'endHandoff',
+  'forwardToAgent',
+  'scheduleTimer',
+  'cancelTimer',
+  'createTicket',
+  'lookup',
+  'updateTicket',
+  'erasePersonalData',
+];

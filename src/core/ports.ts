@@ -1,0 +1,70 @@
+import type { ChannelId, Locale, OutboundMessage } from './message.js';
+
+/** Where time comes from; tests provide a controllable one. */
+export interface Clock {
+  now(): number;
+}
+
+/** What is persisted for one conversation between turns. */
+export interface SessionRecord {
+  /** Version of the conversation machine that wrote `snapshot`. */
+  machineVersion: number;
+  /** xstate persisted snapshot (JSON-safe). */
+  snapshot: unknown;
+  locale: Locale;
+  /** Values of the quick replies last offered, so "1" on SMS can pick the first. */
+  choices?: string[];
+  /** Their labels as shown, so typing a label counts as pressing the button. */
+  choiceLabels?: string[];
+  updatedAt: number;
+}
+
+/** The outcome of asking to start a turn. */
+export type TurnStart =
+  /** This message id was already processed: here is what was answered then. */
+  | { kind: 'duplicate'; replies: OutboundMessage[] }
+  /** It is this turn's go: the session as it stands (none for a new conversation). */
+  | { kind: 'ready'; turn: TurnTicket; session: SessionRecord | undefined };
+
+/** Proof of holding a conversation's turn; give it back to commit or abort. */
+export interface TurnTicket {
+  conversationId: string;
+  seq: number;
+  dedupeKey: string;
+}
+
+/**
+ * Sessions, with turns serialized per conversation in arrival order, across processes.
+ * Every implementation passes the contract suite in test/store/session-store.contract.ts.
+ */
+export interface SessionStore {
+  /** Wait (bounded) for this conversation's turn in arrival order, deduping by `dedupeKey`. */
+  beginTurn(conversationId: string, dedupeKey: string): Promise<TurnStart>;
+  /** Save the session (idle TTL), remember the replies for redeliveries, pass the turn on. */
+  commitTurn(turn: TurnTicket, session: SessionRecord, replies: OutboundMessage[], ttlMs: number): Promise<void>;
+  /** Pass the turn on without saving (the turn failed); the message may be redelivered. */
+  abortTurn(turn: TurnTicket): Promise<void>;
+  /** Read a session outside a turn (agent views). */
+  load(conversationId: string): Promise<SessionRecord | undefined>;
+  delete(conversationId: string): Promise<void>;
+  /** Reachability, for /readyz. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A rendered message on its way out, as a channel's push path receives it. */
+export interface Delivery {
+  conversationId: string;
+  channel: ChannelId;
+  userId: string;
+  messages: OutboundMessage[];
+  /** Stable id of the event that caused it, so a retried delivery is not sent twice. */
+  eventId: string;
+}
+
+/** What the runtime needs from a channel: a way to reach the user unprompted. */
+export interface ChannelAdapter {
+  readonly channel: ChannelId;
+  /** Deliver messages that are not a direct answer to an inbound request. */
+  push(delivery: Delivery): Promise<void>;
+}

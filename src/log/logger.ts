@@ -1,0 +1,26 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+import { maskDeep, maskPersonalData } from '../domain/pii-mask.js';
+
+export type { Logger };
+
+/**
+ * JSON logs with personal data masked in every field and message, whatever the caller passed;
+ * pretty-printed when a person watches a terminal.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const pretty = !destination && process.stdout.isTTY && process.env.CI !== 'true';
+  const options = {
+    level,
+    base: { app: 'kefu' },
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token'], censor: '[redacted]' },
+    formatters: { log: (obj: Record<string, unknown>) => maskDeep(obj) as Record<string, unknown> },
+    hooks: {
+      logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? maskPersonalData(a) : a)));
+      },
+    },
+  };
+  if (destination) return pino(options, destination);
+  if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } });
+  return pino(options);
+}

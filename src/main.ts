@@ -1,0 +1,121 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { WebChannel } from '../adapters/web.js';
+import type { Config } from './config/load.js';
+import type { Clock, SessionStore } from './core/ports.js';
+import type { Recognizer } from './core/nlu.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { createKeywordRecognizer } from './nlu/keyword.js';
+import { Catalog } from './runtime/catalog.js';
+import { ChannelRegistry } from './runtime/delivery.js';
+import type { EffectHandlers } from './runtime/effects.js';
+import { Runtime } from './runtime/runtime.js';
+import { buildApp } from './server/app.js';
+import { MemorySessionStore } from './store/memory-session-store.js';
+import { MemoryOutboxStore, RedisOutboxStore, type OutboxStore } from './store/outbox-store.js';
+import { createRedis } from './store/redis-client.js';
+import { RedisSessionStore } from './store/redis-session-store.js';
+
+/** Everything a running kefu is made of, wired from configuration. */
+export interface Kefu {
+  config: Config;
+  logger: Logger;
+  runtime: Runtime;
+  channels: ChannelRegistry;
+  sessions: SessionStore;
+  outbox: OutboxStore;
+  catalog: Catalog;
+  redis?: Redis;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export interface KefuOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  recognizer?: Recognizer;
+}
+
+/** Wire kefu: Redis when `REDIS_URL` is set, otherwise the embedded in-memory stores. */
+export async function createKefu(config: Config, overrides: KefuOverrides = {}): Promise<Kefu> {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = overrides.clock ?? { now: () => Date.now() };
+  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
+  redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  const sessions: SessionStore = redis
+    ? new RedisSessionStore(redis, { turnWaitMs: config.TURN_WAIT_MS })
+    : new MemorySessionStore(() => clock.now(), { turnWaitMs: config.TURN_WAIT_MS, dedupeTtlMs: 86_400_000 });
+  const outbox: OutboxStore = redis ? new RedisOutboxStore(redis) : new MemoryOutboxStore();
+  const catalog = await Catalog.load();
+  const channels = new ChannelRegistry();
+  const web = new WebChannel((id, messages) => outbox.append(id, messages), () => clock.now());
+  channels.register(web);
+
+  const effects: EffectHandlers = {
+    // Issue 7 replaces this with the agent queue.
+    requestHandoff: (params, ctx) => {
+      logger.info({ conversationId: ctx.conversationId, reason: params.reason }, 'handoff requested');
+    },
+    rememberLocale: () => {},
+  };
+
+  const runtime = new Runtime({
+    sessions,
+    recognizer: overrides.recognizer ?? createKeywordRecognizer(),
+    catalog,
+    clock,
+    channels,
+    effects,
+    logger,
+    sessionTtlMs: config.SESSION_TTL_MINUTES * 60_000,
+    maxTextLength: config.MAX_TEXT_LENGTH,
+  });
+
+  const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping() });
+
+  return {
+    config,
+    logger,
+    runtime,
+    channels,
+    sessions,
+    outbox,
+    catalog,
+    ...(redis ? { redis } : {}),
+    app,
+    async close() {
+      await app.close();
+      await runtime.drain();
+      await sessions.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** `kefu start`: listen, and on SIGTERM/SIGINT stop taking requests, finish turns in flight, exit. */
+export async function startServer(config: Config): Promise<Kefu> {
+  const kefu = await createKefu(config);
+  await kefu.app.listen({ port: config.PORT, host: config.HOST });
+  kefu.logger.info(
+    { port: config.PORT, store: kefu.redis ? 'redis' : 'memory' },
+    kefu.redis ? 'kefu listening (Redis)' : 'kefu listening (embedded in-memory stores; set REDIS_URL for production)',
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    kefu.logger.info({ signal }, 'shutting down: finishing turns in flight');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    kefu.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        kefu.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return kefu;
+}

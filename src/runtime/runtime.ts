@@ -1,0 +1,238 @@
+import type { Logger } from 'pino';
+import type { Effect } from '../core/effect.js';
+import type { ConversationEvent, ConversationInput } from '../core/event.js';
+import { DEFAULT_LOCALE, type InboundMessage, type Locale, type OutboundMessage, type ReplyRef } from '../core/message.js';
+import { INTENTS, type Intent, type Recognizer, type Understanding } from '../core/nlu.js';
+import type { Clock, SessionRecord, SessionStore, TurnTicket } from '../core/ports.js';
+import type { Catalog } from './catalog.js';
+import type { ChannelRegistry } from './delivery.js';
+import type { EffectContext, EffectHandler, EffectHandlers } from './effects.js';
+import {
+  CONVERSATION_MACHINE_VERSION,
+  expectationOf,
+  persist,
+  restoreConversation,
+  startConversation,
+  step,
+  type ConversationSnapshot,
+} from './machine-step.js';
+
+export interface RuntimeOptions {
+  sessions: SessionStore;
+  recognizer: Recognizer;
+  catalog: Catalog;
+  clock: Clock;
+  channels: ChannelRegistry;
+  effects: EffectHandlers;
+  logger: Logger;
+  sessionTtlMs: number;
+  maxTextLength: number;
+}
+
+export interface TurnResult {
+  replies: OutboundMessage[];
+  /** The message id had been processed before; `replies` are what was answered then. */
+  duplicate: boolean;
+}
+
+/** Where a proactive event goes: the conversation and how to reach its user. */
+export interface ConversationTarget {
+  conversationId: string;
+  channel: InboundMessage['channel'];
+  userId: string;
+  locale?: Locale;
+}
+
+/** Steps per turn, follow-up events included; a machine that loops is a bug, not a hang. */
+const MAX_STEPS = 20;
+const INTENT_PREFIX = 'intent:';
+const intents = new Set<string>(INTENTS);
+
+/**
+ * The turn pipeline of DESIGN.md: dedupe, serialize, load, understand, decide, execute
+ * effects, save, reply. Machines decide; this executes.
+ */
+export class Runtime {
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly o: RuntimeOptions) {}
+
+  /** Handle one user message; resolves with the replies for the channel to send. */
+  handle(message: InboundMessage): Promise<TurnResult> {
+    return this.track(this.userTurn(message));
+  }
+
+  /**
+   * Run a proactive event (timer, agent, staff action) through the conversation and push what
+   * it says to the user's channel. `eventId` makes a re-run of the same event a no-op.
+   */
+  dispatch(target: ConversationTarget, event: ConversationEvent, eventId: string): Promise<OutboundMessage[]> {
+    return this.track(this.eventTurn(target, event, eventId));
+  }
+
+  /** Resolves when every turn started so far has finished (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async userTurn(message: InboundMessage): Promise<TurnResult> {
+    const text = (message.postback ?? message.text).trim();
+    const refusal = this.refuse(text, message);
+    if (refusal) return { replies: [refusal], duplicate: false };
+
+    const started = await this.o.sessions.beginTurn(message.conversationId, `${message.channel}:${message.messageId}`);
+    if (started.kind === 'duplicate') return { replies: started.replies, duplicate: true };
+    const input: ConversationInput = {
+      channel: message.channel,
+      userId: message.userId,
+      locale: message.locale ?? DEFAULT_LOCALE,
+    };
+    const replies = await this.inTurn(started.turn, started.session, input, async (snapshot, session) => {
+      const understanding = await this.understand(text, snapshot, session);
+      const event: ConversationEvent = { type: 'user.said', text, understanding, at: this.o.clock.now() };
+      if (message.locale) event.channelLocale = message.locale;
+      return event;
+    }, text);
+    return { replies, duplicate: false };
+  }
+
+  private async eventTurn(target: ConversationTarget, event: ConversationEvent, eventId: string): Promise<OutboundMessage[]> {
+    const started = await this.o.sessions.beginTurn(target.conversationId, `event:${eventId}`);
+    if (started.kind === 'duplicate') return started.replies;
+    const input: ConversationInput = { channel: target.channel, userId: target.userId, locale: target.locale ?? DEFAULT_LOCALE };
+    const replies = await this.inTurn(started.turn, started.session, input, async () => event);
+    if (replies.length > 0) {
+      await this.o.channels.push({ ...target, messages: replies, eventId });
+    }
+    return replies;
+  }
+
+  /** The part of a turn between begin and commit; aborts (nothing saved) on any failure. */
+  private async inTurn(
+    turn: TurnTicket,
+    session: SessionRecord | undefined,
+    input: ConversationInput,
+    makeEvent: (snapshot: ConversationSnapshot, session: SessionRecord | undefined) => Promise<ConversationEvent>,
+    text?: string,
+  ): Promise<OutboundMessage[]> {
+    try {
+      const restored = session ? restoreConversation(session.snapshot, session.machineVersion) : undefined;
+      let snapshot: ConversationSnapshot;
+      const effects: Effect[] = [];
+      if (restored) {
+        snapshot = restored;
+      } else {
+        const started = startConversation(session ? { ...input, locale: session.locale } : input);
+        snapshot = started.snapshot;
+        effects.push(...started.effects);
+        if (session) {
+          // Written by another machine version (a deploy): start again, and say so.
+          this.o.logger.info({ conversationId: turn.conversationId, from: session.machineVersion }, 'session restarted after upgrade');
+          const restarted = step(snapshot, { type: 'session.restarted', at: this.o.clock.now() });
+          snapshot = restarted.snapshot;
+          effects.push(...restarted.effects);
+        }
+      }
+      const first = step(snapshot, await makeEvent(snapshot, session));
+      snapshot = first.snapshot;
+      effects.push(...first.effects);
+      const ctx = (): EffectContext => ({
+        conversationId: turn.conversationId,
+        channel: snapshot.context.channel,
+        userId: snapshot.context.userId,
+        locale: snapshot.context.locale,
+        turnKey: turn.dedupeKey,
+        now: this.o.clock.now(),
+        ...(text !== undefined ? { text } : {}),
+      });
+      const said: ReplyRef[] = [];
+      for (let i = 0, steps = 1; i < effects.length; i++) {
+        const effect = effects[i]!;
+        if (effect.type === 'reply') {
+          said.push(effect.params);
+          continue;
+        }
+        const handler = this.o.effects[effect.type] as EffectHandler<typeof effect.type> | undefined;
+        if (!handler) {
+          this.o.logger.warn({ effect: effect.type, conversationId: turn.conversationId }, 'no handler for effect');
+          continue;
+        }
+        const followUp = await handler(effect.params as never, ctx());
+        if (followUp) {
+          if (++steps > MAX_STEPS) throw new Error(`conversation machine exceeded ${MAX_STEPS} steps in one turn`);
+          const next = step(snapshot, followUp);
+          snapshot = next.snapshot;
+          effects.push(...next.effects);
+        }
+      }
+      const locale = snapshot.context.locale;
+      const replies = said.map((r) => this.o.catalog.render(r, locale));
+      const lastButtons = said.findLast((r) => r.quickReplies?.length)?.quickReplies;
+      const record: SessionRecord = {
+        machineVersion: CONVERSATION_MACHINE_VERSION,
+        snapshot: persist(snapshot),
+        locale,
+        updatedAt: this.o.clock.now(),
+      };
+      if (lastButtons) {
+        record.choices = lastButtons.map((b) => b.value);
+        record.choiceLabels = lastButtons.map((b) => this.o.catalog.text(b.label, locale));
+      }
+      await this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs);
+      return replies;
+    } catch (err) {
+      await this.o.sessions.abortTurn(turn).catch((abortErr: unknown) => {
+        this.o.logger.error({ err: abortErr, conversationId: turn.conversationId }, 'could not abort turn');
+      });
+      throw err;
+    }
+  }
+
+  /** Understanding with the dialogue's expectation; buttons and numbered choices resolve first. */
+  private async understand(text: string, snapshot: ConversationSnapshot, session: SessionRecord | undefined): Promise<Understanding> {
+    const direct = this.intentValue(text) ?? this.pressedLabel(text, session);
+    if (direct) return direct;
+    const expecting = expectationOf(snapshot);
+    const understanding = await this.o.recognizer.understand(text, {
+      ...(expecting ? { expecting } : {}),
+      ...(session?.choices ? { choices: session.choices } : {}),
+      locale: snapshot.context.locale,
+    });
+    if (understanding.choice) {
+      const picked = this.intentValue(understanding.choice);
+      if (picked) return { ...picked, text };
+      return { ...(await this.o.recognizer.understand(understanding.choice, { locale: snapshot.context.locale })), text };
+    }
+    return understanding;
+  }
+
+  /** Typing a button's label (terminal, SMS, a copy-paste) counts as pressing it. */
+  private pressedLabel(text: string, session: SessionRecord | undefined): Understanding | undefined {
+    const i = session?.choiceLabels?.findIndex((label) => label.toLowerCase() === text.toLowerCase()) ?? -1;
+    const value = i >= 0 ? session?.choices?.[i] : undefined;
+    return value ? this.intentValue(value) : undefined;
+  }
+
+  /** A button value `intent:<name>` is understood as that intent whatever the language. */
+  private intentValue(value: string): Understanding | undefined {
+    if (!value.startsWith(INTENT_PREFIX)) return undefined;
+    const intent = value.slice(INTENT_PREFIX.length);
+    return intents.has(intent) ? { text: value, intent: intent as Intent, confidence: 1, entities: [] } : undefined;
+  }
+
+  /** Messages refused before any turn: empty or over the length limit. */
+  private refuse(text: string, message: InboundMessage): OutboundMessage | undefined {
+    const locale = message.locale ?? DEFAULT_LOCALE;
+    if (text.length === 0) return this.o.catalog.render({ message: { key: 'errors.empty' } }, locale);
+    if ([...text].length > this.o.maxTextLength) {
+      return this.o.catalog.render({ message: { key: 'errors.tooLong', params: { max: this.o.maxTextLength } } }, locale);
+    }
+    return undefined;
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise)).catch(() => {});
+    return promise;
+  }
+}

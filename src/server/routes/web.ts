@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { WebChannel } from '../../../adapters/web.js';
+import { conversationIdOf } from '../../core/message.js';
+import type { Runtime } from '../../runtime/runtime.js';
+import type { OutboxStore } from '../../store/outbox-store.js';
+import { sendError } from '../http-errors.js';
+
+// userId is opaque to us but lands in Redis keys and logs: keep it short and printable.
+const userId = z.string().trim().min(1).max(128).regex(/^[\w.@:-]+$/u, 'letters, digits and . _ - @ : only');
+
+const postBody = z.object({
+  userId,
+  text: z.string(),
+  locale: z.string().max(16).optional(),
+  messageId: z.string().trim().min(1).max(128).optional(),
+  postback: z.string().max(256).optional(),
+});
+
+const getQuery = z.object({ userId, after: z.coerce.number().int().min(0).optional() });
+
+/** The web chat contract of DESIGN.md. */
+export function webRoutes(app: FastifyInstance, runtime: Runtime, web: WebChannel, outbox: OutboxStore): void {
+  app.post('/api/web/messages', async (req, reply) => {
+    const parsed = postBody.safeParse(req.body);
+    if (!parsed.success) {
+      return sendError(reply, 'KEFU_BAD_REQUEST', 'expected {"userId","text","locale"?}', z.treeifyError(parsed.error));
+    }
+    const inbound = web.toInbound(parsed.data);
+    const result = await runtime.handle(inbound);
+    // A redelivered message was recorded the first time; record only fresh answers.
+    if (!result.duplicate) await web.recordReplies(inbound.conversationId, result.replies);
+    return { replies: result.replies.map(WebChannel.toReply) };
+  });
+
+  app.get('/api/web/messages', async (req, reply) => {
+    const parsed = getQuery.safeParse(req.query);
+    if (!parsed.success) return sendError(reply, 'KEFU_BAD_REQUEST', 'expected ?userId=');
+    const sent = await outbox.list(conversationIdOf('web', parsed.data.userId), parsed.data.after ?? 0);
+    return { messages: sent.map((m) => ({ ...WebChannel.toReply(m), at: new Date(m.at).toISOString() })) };
+  });
+}

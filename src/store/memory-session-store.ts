@@ -1,0 +1,137 @@
+import type { OutboundMessage } from '../core/message.js';
+import type { SessionRecord, SessionStore, TurnStart, TurnTicket } from '../core/ports.js';
+import { TurnLostError, TurnTimeoutError } from './errors.js';
+
+interface Entry {
+  record: SessionRecord;
+  expiresAt: number;
+}
+
+interface Lane {
+  /** Resolves when the turn before the newest waiter has finished. */
+  tail: Promise<void>;
+  nextSeq: number;
+  served: number;
+  releases: Map<number, () => void>;
+}
+
+/**
+ * The embedded default: one process, sessions in a Map, turns chained per conversation.
+ * Same contract as the Redis store, so everything above it behaves alike.
+ */
+export class MemorySessionStore implements SessionStore {
+  private readonly sessions = new Map<string, Entry>();
+  private readonly seen = new Map<string, { replies: OutboundMessage[]; expiresAt: number }>();
+  private readonly lanes = new Map<string, Lane>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly options: { turnWaitMs: number; dedupeTtlMs: number } = {
+      turnWaitMs: 15_000,
+      dedupeTtlMs: 86_400_000,
+    },
+  ) {}
+
+  async beginTurn(conversationId: string, dedupeKey: string): Promise<TurnStart> {
+    const dup = this.duplicate(conversationId, dedupeKey);
+    if (dup) return dup;
+    const lane = this.lane(conversationId);
+    const seq = ++lane.nextSeq;
+    const previous = lane.tail;
+    let release!: () => void;
+    lane.tail = new Promise<void>((resolve) => (release = resolve));
+    lane.releases.set(seq, release);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      previous.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.options.turnWaitMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      // Hand our place on once the previous turn ends, so later turns are not blocked by us.
+      void previous.then(() => this.pass(conversationId, seq));
+      throw new TurnTimeoutError(conversationId);
+    }
+    const turn: TurnTicket = { conversationId, seq, dedupeKey };
+    const again = this.duplicate(conversationId, dedupeKey);
+    if (again) {
+      this.pass(conversationId, seq);
+      return again;
+    }
+    return { kind: 'ready', turn, session: this.read(conversationId) };
+  }
+
+  async commitTurn(turn: TurnTicket, session: SessionRecord, replies: OutboundMessage[], ttlMs: number): Promise<void> {
+    const lane = this.lanes.get(turn.conversationId);
+    if (!lane || lane.served !== turn.seq - 1) throw new TurnLostError(turn.conversationId);
+    this.sessions.set(turn.conversationId, { record: structuredClone(session), expiresAt: this.now() + ttlMs });
+    this.seen.set(this.seenKey(turn.conversationId, turn.dedupeKey), {
+      replies: structuredClone(replies),
+      expiresAt: this.now() + this.options.dedupeTtlMs,
+    });
+    this.pass(turn.conversationId, turn.seq);
+  }
+
+  async abortTurn(turn: TurnTicket): Promise<void> {
+    this.pass(turn.conversationId, turn.seq);
+  }
+
+  async load(conversationId: string): Promise<SessionRecord | undefined> {
+    return this.read(conversationId);
+  }
+
+  async delete(conversationId: string): Promise<void> {
+    this.sessions.delete(conversationId);
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.sessions.clear();
+  }
+
+  private read(conversationId: string): SessionRecord | undefined {
+    const entry = this.sessions.get(conversationId);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.sessions.delete(conversationId);
+      return undefined;
+    }
+    return structuredClone(entry.record);
+  }
+
+  private duplicate(conversationId: string, dedupeKey: string): TurnStart | undefined {
+    const key = this.seenKey(conversationId, dedupeKey);
+    const hit = this.seen.get(key);
+    if (!hit) return undefined;
+    if (hit.expiresAt <= this.now()) {
+      this.seen.delete(key);
+      return undefined;
+    }
+    return { kind: 'duplicate', replies: structuredClone(hit.replies) };
+  }
+
+  private pass(conversationId: string, seq: number): void {
+    const lane = this.lanes.get(conversationId);
+    if (!lane) return;
+    if (lane.served < seq) lane.served = seq;
+    lane.releases.get(seq)?.();
+    lane.releases.delete(seq);
+    if (lane.releases.size === 0 && lane.served === lane.nextSeq) this.lanes.delete(conversationId);
+  }
+
+  private lane(conversationId: string): Lane {
+    let lane = this.lanes.get(conversationId);
+    if (!lane) {
+      lane = { tail: Promise.resolve(), nextSeq: 0, served: 0, releases: new Map() };
+      this.lanes.set(conversationId, lane);
+    }
+    return lane;
+  }
+
+  private seenKey(conversationId: string, dedupeKey: string): string {
+    return `${conversationId}\u0000${dedupeKey}`;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Lua scripts for the turn protocol: a ticket lock (take a number, wait until served == number - 1).
+ * Numbers are taken in arrival order, so turns run in arrival order across processes; a turn
+ * start and a commit are one round trip each.
+ */
+
+/** KEYS: seq, served, session, seen, holder. ARGV: mySeq (0 = take a number), holderTtlMs, laneTtlMs.
+ * Returns {'dup', replies} | {'ready', seq, session|false} | {'wait', seq, served, holderAlive} | {'gone', seq}. */
+export const BEGIN_TURN = `
+local mySeq = tonumber(ARGV[1])
+if mySeq == 0 then
+  local replies = redis.call('GET', KEYS[4])
+  if replies then return {'dup', replies} end
+  mySeq = redis.call('INCR', KEYS[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+local served = tonumber(redis.call('GET', KEYS[2]) or '0')
+if served >= mySeq then return {'gone', mySeq} end
+if served == mySeq - 1 then
+  local replies = redis.call('GET', KEYS[4])
+  if replies then
+    redis.call('SET', KEYS[2], mySeq, 'PX', ARGV[3])
+    return {'dup', replies}
+  end
+  redis.call('SET', KEYS[5], mySeq, 'PX', ARGV[2])
+  return {'ready', mySeq, redis.call('GET', KEYS[3]) or false}
+end
+return {'wait', mySeq, served, redis.call('EXISTS', KEYS[5])}
+`;
+
+/** KEYS: served, session, seen, holder. ARGV: mySeq, sessionJson, sessionTtlMs, repliesJson, dedupeTtlMs, laneTtlMs.
+ * Returns 1 when committed, 0 when the turn had already been passed on. */
+export const COMMIT_TURN = `
+local mySeq = tonumber(ARGV[1])
+local served = tonumber(redis.call('GET', KEYS[1]) or '0')
+if served ~= mySeq - 1 then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[5])
+redis.call('SET', KEYS[1], mySeq, 'PX', ARGV[6])
+redis.call('DEL', KEYS[4])
+return 1
+`;
+
+/** KEYS: served, holder. ARGV: mySeq, laneTtlMs. Pass the turn on without saving. */
+export const ABORT_TURN = `
+local served = tonumber(redis.call('GET', KEYS[1]) or '0')
+if served == tonumber(ARGV[1]) - 1 then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  redis.call('DEL', KEYS[2])
+  return 1
+end
+return 0
+`;
+
+/** KEYS: served, holder. ARGV: expectedServed, laneTtlMs. Skip a number whose owner died before its turn. */
+export const SKIP_STALE = `
+local served = tonumber(redis.call('GET', KEYS[1]) or '0')
+if served == tonumber(ARGV[1]) and redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[1], served + 1, 'PX', ARGV[2])
+  return 1
+end
+return 0
+`;

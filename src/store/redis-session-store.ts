@@ -1,0 +1,164 @@
+import type { Redis } from 'ioredis';
+import type { OutboundMessage } from '../core/message.js';
+import type { SessionRecord, SessionStore, TurnStart, TurnTicket } from '../core/ports.js';
+import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
+import { keys } from './redis-keys.js';
+import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
+
+type BeginReply = ['dup', string] | ['ready', number, string | null] | ['wait', number, number, number] | ['gone', number];
+
+interface TurnCommands {
+  kefuBeginTurn(k1: string, k2: string, k3: string, k4: string, k5: string, ...args: (string | number)[]): Promise<BeginReply>;
+  kefuCommitTurn(k1: string, k2: string, k3: string, k4: string, ...args: (string | number)[]): Promise<number>;
+  kefuAbortTurn(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
+  kefuSkipStale(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
+}
+
+export interface RedisSessionStoreOptions {
+  /** Longest wait for earlier turns of the same conversation. */
+  turnWaitMs: number;
+  /** A turn holding longer than this is presumed dead (its process crashed). */
+  holderTtlMs: number;
+  /** A number nobody has started for this long (its process died before its turn) is skipped. */
+  staleMs: number;
+  dedupeTtlMs: number;
+  /** Lifetime of the turn counters of an idle conversation. */
+  laneTtlMs: number;
+}
+
+const DEFAULTS: RedisSessionStoreOptions = {
+  turnWaitMs: 15_000,
+  holderTtlMs: 10_000,
+  staleMs: 2_000,
+  dedupeTtlMs: 86_400_000,
+  laneTtlMs: 86_400_000,
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sessions in Redis with per-conversation turns in arrival order across processes (ticket lock in Lua). */
+export class RedisSessionStore implements SessionStore {
+  private readonly redis: Redis & TurnCommands;
+  private readonly options: RedisSessionStoreOptions;
+
+  constructor(redis: Redis, options: Partial<RedisSessionStoreOptions> = {}) {
+    this.options = { ...DEFAULTS, ...options };
+    if (!('kefuBeginTurn' in redis)) {
+      redis.defineCommand('kefuBeginTurn', { numberOfKeys: 5, lua: BEGIN_TURN });
+      redis.defineCommand('kefuCommitTurn', { numberOfKeys: 4, lua: COMMIT_TURN });
+      redis.defineCommand('kefuAbortTurn', { numberOfKeys: 2, lua: ABORT_TURN });
+      redis.defineCommand('kefuSkipStale', { numberOfKeys: 2, lua: SKIP_STALE });
+    }
+    this.redis = redis as Redis & TurnCommands;
+  }
+
+  async beginTurn(conversationId: string, dedupeKey: string): Promise<TurnStart> {
+    const c = conversationId;
+    const { holderTtlMs, laneTtlMs, turnWaitMs, staleMs } = this.options;
+    const deadline = Date.now() + turnWaitMs;
+    let mySeq = 0;
+    let lastServed = -1;
+    let lastProgress = Date.now();
+    let pause = 1;
+    for (;;) {
+      const reply = await this.call(() =>
+        this.redis.kefuBeginTurn(
+          keys.seq(c),
+          keys.served(c),
+          keys.session(c),
+          keys.seen(c, dedupeKey),
+          keys.holder(c),
+          mySeq,
+          holderTtlMs,
+          laneTtlMs,
+        ),
+      );
+      switch (reply[0]) {
+        case 'dup':
+          return { kind: 'duplicate', replies: JSON.parse(reply[1]) as OutboundMessage[] };
+        case 'ready': {
+          const raw = reply[2];
+          return {
+            kind: 'ready',
+            turn: { conversationId, seq: Number(reply[1]), dedupeKey },
+            session: raw ? (JSON.parse(raw) as SessionRecord) : undefined,
+          };
+        }
+        case 'gone':
+          // A later turn skipped us as stale: we waited too long to be fair to the others.
+          throw new TurnTimeoutError(conversationId);
+        case 'wait': {
+          mySeq = Number(reply[1]);
+          const served = Number(reply[2]);
+          const holderAlive = Number(reply[3]) === 1;
+          const now = Date.now();
+          if (served !== lastServed) {
+            lastServed = served;
+            lastProgress = now;
+            pause = 1;
+          } else if (!holderAlive && now - lastProgress > staleMs && mySeq === served + 2) {
+            // The number before ours was taken by a process that never started (or died mid-turn
+            // and its lease ran out): skip it so the conversation is not stuck for good.
+            await this.call(() => this.redis.kefuSkipStale(keys.served(c), keys.holder(c), served, laneTtlMs));
+          }
+          if (now > deadline) throw new TurnTimeoutError(conversationId);
+          await sleep(pause);
+          pause = Math.min(pause * 2, 8);
+        }
+      }
+    }
+  }
+
+  async commitTurn(turn: TurnTicket, session: SessionRecord, replies: OutboundMessage[], ttlMs: number): Promise<void> {
+    const c = turn.conversationId;
+    const ok = await this.call(() =>
+      this.redis.kefuCommitTurn(
+        keys.served(c),
+        keys.session(c),
+        keys.seen(c, turn.dedupeKey),
+        keys.holder(c),
+        turn.seq,
+        JSON.stringify(session),
+        ttlMs,
+        JSON.stringify(replies),
+        this.options.dedupeTtlMs,
+        this.options.laneTtlMs,
+      ),
+    );
+    if (ok !== 1) throw new TurnLostError(c);
+  }
+
+  async abortTurn(turn: TurnTicket): Promise<void> {
+    const c = turn.conversationId;
+    await this.call(() => this.redis.kefuAbortTurn(keys.served(c), keys.holder(c), turn.seq, this.options.laneTtlMs));
+  }
+
+  async load(conversationId: string): Promise<SessionRecord | undefined> {
+    const raw = await this.call(() => this.redis.get(keys.session(conversationId)));
+    return raw ? (JSON.parse(raw) as SessionRecord) : undefined;
+  }
+
+  async delete(conversationId: string): Promise<void> {
+    await this.call(() => this.redis.del(keys.session(conversationId)));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    // The connection is shared and owned by whoever created it.
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new StoreUnavailableError(err);
+    }
+  }
+}
