@@ -17,7 +17,8 @@ const ID_NUMBER = /(?<![0-9a-z])\d{6} ?\d{8} ?\d{3}[0-9x](?![0-9a-z])/gi;
 const CREDIT_CODE = /(?<![0-9a-z])[0-9a-hj-npqrtuwxy]{18}(?![0-9a-z])/gi;
 // A bare "86" prefix only counts when a separator follows it: "8613812345678" is 13 digits
 // and could be anything, "+86 138..." and "86-138..." are unambiguous.
-const PHONE = /(?<![0-9a-z+])(?:(?:\+86|0086|86(?=[\s-]))[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?![0-9a-z])/gi;
+// Separators only where people put them (138 1234 5678), so "1381234567 8号楼" is no phone.
+const PHONE = /(?<![0-9a-z+])(?:(?:\+86|0086|86(?=[\s-]))[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?![0-9a-z])/gi;
 
 /** A ticket date part is a real calendar day (20YY-MM-DD). */
 export function isTicketDate(yymmdd: string): boolean {

@@ -32,28 +32,36 @@ export class OfflineRecognizer implements Recognizer {
   constructor(private readonly model: IntentModel) {}
 
   understand(raw: string, context: NluContext = {}): Understanding {
+    return this.analyse(raw, context).understanding;
+  }
+
+  /** The understanding and what settled it: a keyword rule, the dialogue context, or the model. */
+  analyse(raw: string, context: NluContext = {}): { understanding: Understanding; source: 'rule' | 'context' | 'model' } {
     const text = typeof raw === 'string' ? raw : '';
     const norm = normalize(text);
     const entities = extractEntities(text);
     const base = { text, entities, detectedLocale: norm.detectedLocale };
     const rule = ruleIntent(norm.text);
-    if (rule) return { ...base, intent: rule, confidence: 0.99 };
+    if (rule) return { source: 'rule', understanding: { ...base, intent: rule, confidence: 0.99 } };
 
     if (context.expecting === 'yesno') {
       const yn = readYesNo(norm.text);
-      if (yn) return { ...base, intent: yn, confidence: 0.99 };
+      if (yn) return { source: 'context', understanding: { ...base, intent: yn, confidence: 0.99 } };
     }
     if (context.expecting === 'choice') {
       const choice = readChoice(norm.text, context);
-      if (choice !== undefined) return { ...base, intent: 'other', confidence: 1, choice };
+      if (choice !== undefined) return { source: 'context', understanding: { ...base, intent: 'other', confidence: 1, choice } };
     }
     if (VALUE_STEPS.has(context.expecting) && isBareValue(entities, text)) {
-      return { ...base, intent: 'other', confidence: 0.99 };
+      return { source: 'context', understanding: { ...base, intent: 'other', confidence: 0.99 } };
     }
 
     const guess = this.model.predict(norm.text);
-    if (guess.probability < OTHER_THRESHOLD) return { ...base, intent: 'other', confidence: round(1 - guess.probability) };
-    return { ...base, intent: guess.intent, confidence: round(guess.probability) };
+    const understanding: Understanding =
+      guess.probability < OTHER_THRESHOLD
+        ? { ...base, intent: 'other', confidence: round(1 - guess.probability) }
+        : { ...base, intent: guess.intent, confidence: round(guess.probability) };
+    return { source: 'model', understanding };
   }
 }
 
