@@ -1,0 +1,41 @@
+import type { ChannelId, Locale } from '../core/message.js';
+import type { ApplicationDetails, FeedbackDetails, Ticket, TicketKind, TicketStatus } from '../domain/ticket.js';
+
+/** What a new ticket is made from; number, status, times and history are the store's to set. */
+export interface NewTicket {
+  kind: TicketKind;
+  channel: ChannelId;
+  userId: string;
+  conversationId: string;
+  locale: Locale;
+  deadlines?: Record<string, number>;
+  application?: ApplicationDetails;
+  feedback?: FeedbackDetails;
+}
+
+export interface TicketQuery {
+  kind?: TicketKind;
+  status?: TicketStatus;
+  /** Newest first; default 100, at most 1000. */
+  limit?: number;
+}
+
+/**
+ * Tickets: numbered per day across processes, every status change kept in history.
+ * Every implementation passes test/store/ticket-store.contract.ts.
+ */
+export interface TicketStore {
+  /**
+   * Create a ticket. The same `idempotencyKey` (the turn key of the message that asked for it)
+   * returns the ticket created the first time, so a redelivered message never makes two.
+   */
+  create(ticket: NewTicket, at: number, idempotencyKey: string): Promise<Ticket>;
+  get(number: string): Promise<Ticket | undefined>;
+  /** Change status with the lifecycle check; throws DomainError KEFU_ILLEGAL_TRANSITION / KEFU_UNKNOWN_TICKET. */
+  transition(number: string, to: TicketStatus, by: string, at: number, note?: string): Promise<Ticket>;
+  /** Apply a change to a ticket atomically (read, change, write with concurrency check). */
+  update(number: string, change: (ticket: Ticket) => Ticket): Promise<Ticket>;
+  /** A user's tickets on one channel identity, newest first. */
+  listByUser(channel: ChannelId, userId: string): Promise<Ticket[]>;
+  list(query: TicketQuery): Promise<Ticket[]>;
+}
