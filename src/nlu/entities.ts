@@ -3,7 +3,6 @@ import { parseAddress } from '../domain/address.js';
 import { isValidCreditCode } from '../domain/credit-code.js';
 import { normalizeMobile } from '../domain/phone.js';
 import { isValidResidentId } from '../domain/resident-id.js';
-import { simplify } from './normalize.js';
 
 // Full-width ASCII is what Chinese IMEs type in full-width mode; mapping it one UTF-16
 // unit for one keeps every offset found in the result valid for the user's text.
@@ -77,7 +76,8 @@ function places(text: string, taken: ReadonlyArray<[number, number]>): Entity[] 
   let rest = text;
   for (const [s, e] of taken) rest = rest.slice(0, s) + ' '.repeat(e - s) + rest.slice(e);
   if (!/[\u3400-\u9fffA-Za-z]/.test(rest)) return [];
-  const address = parseAddress(simplify(rest.normalize('NFKC')));
+  // parseAddress folds traditional characters itself, so no second OpenCC pass here.
+  const address = parseAddress(rest.normalize('NFKC'));
   const out: Entity[] = [];
   if (address.province) out.push({ type: 'province', value: address.province.name });
   if (address.city) out.push({ type: 'city', value: address.city.name });
