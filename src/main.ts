@@ -5,7 +5,7 @@ import type { Config } from './config/load.js';
 import type { Clock, SessionStore } from './core/ports.js';
 import type { Recognizer } from './core/nlu.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { createKeywordRecognizer } from './nlu/keyword.js';
+import { createRecognizer } from './nlu/index.js';
 import { Catalog } from './runtime/catalog.js';
 import { ChannelRegistry } from './runtime/delivery.js';
 import type { EffectHandlers } from './runtime/effects.js';
@@ -61,7 +61,20 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
 
   const runtime = new Runtime({
     sessions,
-    recognizer: overrides.recognizer ?? createKeywordRecognizer(),
+    recognizer:
+      overrides.recognizer ??
+      createRecognizer(
+        config.OPENAI_API_KEY
+          ? {
+              openai: {
+                apiKey: config.OPENAI_API_KEY,
+                model: config.OPENAI_MODEL,
+                timeoutMs: config.OPENAI_TIMEOUT_MS,
+                ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+              },
+            }
+          : {},
+      ),
     catalog,
     clock,
     channels,

@@ -16,6 +16,8 @@ export interface SessionRecord {
   choices?: string[];
   /** Their labels as shown, so typing a label counts as pressing the button. */
   choiceLabels?: string[];
+  /** User turns applied to this session so far: a lost update would show as a repeated count. */
+  turns?: number;
   updatedAt: number;
 }
 

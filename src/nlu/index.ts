@@ -1,6 +1,7 @@
 import type { Recognizer } from '../core/nlu.js';
 import { LlmRecognizer, type LlmConfig } from './llm.js';
 import { createOfflineRecognizer } from './offline.js';
+import { withLanguageSignals } from './language-request.js';
 
 export { createOfflineRecognizer, OfflineRecognizer } from './offline.js';
 export { LlmRecognizer, type LlmConfig } from './llm.js';
@@ -15,7 +16,7 @@ export interface RecognizerConfig {
 /** The LLM recogniser (with the offline one as its fallback) when an API key is set, else the offline one. */
 export function createRecognizer(config: RecognizerConfig = {}): Recognizer {
   const offline = createOfflineRecognizer();
-  if (!config.openai?.apiKey) return offline;
+  if (!config.openai?.apiKey) return withLanguageSignals(offline);
   const llm: LlmConfig = { ...config.openai };
-  return new LlmRecognizer(llm, offline);
+  return withLanguageSignals(new LlmRecognizer(llm, offline));
 }

@@ -1,4 +1,6 @@
-import type { Understanding } from '../core/nlu.js';
+import * as OpenCC from 'opencc-js';
+import type { Recognizer, Understanding } from '../core/nlu.js';
+import { simplify } from './normalize.js';
 
 type Lang = NonNullable<Understanding['languageRequest']>;
 
@@ -19,4 +21,36 @@ export function languageRequestOf(text: string): Lang | undefined {
   if (t.length > 40) return undefined;
   for (const [re, lang] of REQUESTS) if (re.test(t)) return lang;
   return undefined;
+}
+
+let toTraditional: ((s: string) => string) | undefined;
+const CJK = /[\u3400-\u9fff]/;
+
+/**
+ * The language a message is plainly written in, or undefined when it can't be told ("1", "ok",
+ * "你好" is the same in both scripts). Switching language on a weak signal would annoy users.
+ */
+export function confidentLocaleOf(raw: string): Lang | undefined {
+  const text = raw.normalize('NFKC');
+  if (CJK.test(text)) {
+    if (simplify(text) !== text) return 'zh-TW';
+    const convert = (toTraditional ??= OpenCC.Converter({ from: 'cn', to: 'tw' }));
+    return convert(text) !== text ? 'zh-CN' : undefined;
+  }
+  return (text.match(/[a-z]{2,}/gi) ?? []).length >= 2 ? 'en' : undefined;
+}
+
+/** Adds the language signals (`languageRequest`, confident `detectedLocale`) to any recogniser's answers. */
+export function withLanguageSignals(recognizer: Recognizer): Recognizer {
+  return {
+    async understand(text, context) {
+      const u = { ...(await recognizer.understand(text, context)) };
+      const detected = confidentLocaleOf(text);
+      if (detected) u.detectedLocale = detected;
+      else delete u.detectedLocale;
+      const request = languageRequestOf(text);
+      if (request) u.languageRequest = request;
+      return u;
+    },
+  };
 }

@@ -33,6 +33,10 @@ export interface TurnResult {
   replies: OutboundMessage[];
   /** The message id had been processed before; `replies` are what was answered then. */
   duplicate: boolean;
+  /** Arrival number of this turn in its conversation (store-assigned), for diagnostics. */
+  seq?: number;
+  /** User turns the session has had, this one included. */
+  turn?: number;
 }
 
 /** Where a proactive event goes: the conversation and how to reach its user. */
@@ -87,13 +91,20 @@ export class Runtime {
       userId: message.userId,
       locale: message.locale ?? DEFAULT_LOCALE,
     };
-    const replies = await this.inTurn(started.turn, started.session, input, async (snapshot, session) => {
-      const understanding = await this.understand(text, snapshot, session);
-      const event: ConversationEvent = { type: 'user.said', text, understanding, at: this.o.clock.now() };
-      if (message.locale) event.channelLocale = message.locale;
-      return event;
-    }, text);
-    return { replies, duplicate: false };
+    const turn = (started.session?.turns ?? 0) + 1;
+    const replies = await this.inTurn(
+      started.turn,
+      started.session,
+      input,
+      async (snapshot, session) => {
+        const understanding = await this.understand(text, snapshot, session);
+        const event: ConversationEvent = { type: 'user.said', text, understanding, at: this.o.clock.now() };
+        if (message.locale) event.channelLocale = message.locale;
+        return event;
+      },
+      { text, turns: turn },
+    );
+    return { replies, duplicate: false, seq: started.turn.seq, turn };
   }
 
   private async eventTurn(target: ConversationTarget, event: ConversationEvent, eventId: string): Promise<OutboundMessage[]> {
@@ -113,8 +124,9 @@ export class Runtime {
     session: SessionRecord | undefined,
     input: ConversationInput,
     makeEvent: (snapshot: ConversationSnapshot, session: SessionRecord | undefined) => Promise<ConversationEvent>,
-    text?: string,
+    user?: { text: string; turns: number },
   ): Promise<OutboundMessage[]> {
+    const text = user?.text;
     try {
       const restored = session ? restoreConversation(session.snapshot, session.machineVersion) : undefined;
       let snapshot: ConversationSnapshot;
@@ -172,6 +184,7 @@ export class Runtime {
         machineVersion: CONVERSATION_MACHINE_VERSION,
         snapshot: persist(snapshot),
         locale,
+        turns: user?.turns ?? session?.turns ?? 0,
         updatedAt: this.o.clock.now(),
       };
       if (lastButtons) {

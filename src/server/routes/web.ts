@@ -30,6 +30,10 @@ export function webRoutes(app: FastifyInstance, runtime: Runtime, web: WebChanne
     const result = await runtime.handle(inbound);
     // A redelivered message was recorded the first time; record only fresh answers.
     if (!result.duplicate) await web.recordReplies(inbound.conversationId, result.replies);
+    // Diagnostics: arrival number and applied-turn count let a client (and the ordering test) check order.
+    if (result.seq !== undefined) reply.header('x-kefu-seq', String(result.seq));
+    if (result.turn !== undefined) reply.header('x-kefu-turn', String(result.turn));
+    if (result.duplicate) reply.header('x-kefu-duplicate', '1');
     return { replies: result.replies.map(WebChannel.toReply) };
   });
 
