@@ -15,6 +15,9 @@ import { MemorySessionStore } from './store/memory-session-store.js';
 import { MemoryOutboxStore, RedisOutboxStore, type OutboxStore } from './store/outbox-store.js';
 import { createRedis } from './store/redis-client.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
+import { MemoryTicketStore } from './store/memory-ticket-store.js';
+import { RedisTicketStore } from './store/redis-ticket-store.js';
+import type { TicketStore } from './store/ticket-store.js';
 
 /** Everything a running kefu is made of, wired from configuration. */
 export interface Kefu {
@@ -24,6 +27,7 @@ export interface Kefu {
   channels: ChannelRegistry;
   sessions: SessionStore;
   outbox: OutboxStore;
+  tickets: TicketStore;
   catalog: Catalog;
   redis?: Redis;
   app: FastifyInstance;
@@ -46,6 +50,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     ? new RedisSessionStore(redis, { turnWaitMs: config.TURN_WAIT_MS })
     : new MemorySessionStore(() => clock.now(), { turnWaitMs: config.TURN_WAIT_MS, dedupeTtlMs: 86_400_000 });
   const outbox: OutboxStore = redis ? new RedisOutboxStore(redis) : new MemoryOutboxStore();
+  const tickets: TicketStore = redis ? new RedisTicketStore(redis) : new MemoryTicketStore();
   const catalog = await Catalog.load();
   const channels = new ChannelRegistry();
   const web = new WebChannel((id, messages) => outbox.append(id, messages), () => clock.now());
@@ -93,6 +98,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     channels,
     sessions,
     outbox,
+    tickets,
     catalog,
     ...(redis ? { redis } : {}),
     app,

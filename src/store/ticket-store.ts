@@ -38,4 +38,8 @@ export interface TicketStore {
   /** A user's tickets on one channel identity, newest first. */
   listByUser(channel: ChannelId, userId: string): Promise<Ticket[]>;
   list(query: TicketQuery): Promise<Ticket[]>;
+  /** How many tickets there are by kind and status (admin stats), whole-store, not capped by a limit. */
+  counts(): Promise<TicketCounts>;
 }
+
+export type TicketCounts = Record<TicketKind, Record<string, number>>;
