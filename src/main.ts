@@ -15,6 +15,9 @@ import { MemorySessionStore } from './store/memory-session-store.js';
 import { MemoryOutboxStore, RedisOutboxStore, type OutboxStore } from './store/outbox-store.js';
 import { createRedis } from './store/redis-client.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
+import { MemoryChannelStateStore, RedisChannelStateStore, type ChannelStateStore } from './store/channel-state-store.js';
+import type { ChannelDeps, StartedChannel } from './server/routes/channel-kit.js';
+import { startLine } from './server/routes/line.js';
 import { MemoryTicketStore } from './store/memory-ticket-store.js';
 import { RedisTicketStore } from './store/redis-ticket-store.js';
 import type { TicketStore } from './store/ticket-store.js';
@@ -38,6 +41,8 @@ export interface KefuOverrides {
   logger?: Logger;
   clock?: Clock;
   recognizer?: Recognizer;
+  /** A wechaty puppet instance (tests: wechaty-puppet-mock); starts the wechaty channel. */
+  wechatyPuppet?: unknown;
 }
 
 /** Wire kefu: Redis when `REDIS_URL` is set, otherwise the embedded in-memory stores. */
@@ -89,7 +94,14 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     maxTextLength: config.MAX_TEXT_LENGTH,
   });
 
-  const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping() });
+  // Optional channels: each starts only when its configuration is present (issue 8).
+  const state: ChannelStateStore = redis ? new RedisChannelStateStore(redis) : new MemoryChannelStateStore(() => clock.now());
+  const channelDeps: ChannelDeps = { config, runtime, sessions, catalog, logger, clock, state };
+  const optional = [startLine(channelDeps)].filter((c): c is StartedChannel => c !== undefined);
+  for (const c of optional) channels.register(c.adapter);
+  const plugins = optional.flatMap((c) => (c.plugin ? [c.plugin] : []));
+
+  const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping(), plugins });
 
   return {
     config,
@@ -105,6 +117,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     async close() {
       await app.close();
       await runtime.drain();
+      for (const c of optional) await c.close?.();
       await sessions.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
