@@ -67,6 +67,10 @@ export const configSchema = z.object({
   WECHAT_API_BASE_URL: url('WECHAT_API_BASE_URL'),
   SMS_AUTH_TOKEN: optionalString,
   SMS_API_BASE_URL: url('SMS_API_BASE_URL'),
+  /** Account for proactive SMS through the Messages REST API (with SMS_AUTH_TOKEN). */
+  SMS_ACCOUNT_SID: optionalString,
+  /** The number (or sender id) proactive SMS are sent from. */
+  SMS_FROM: optionalString,
   /** Public URL of this server, as platforms see it (SMS signatures cover the full URL). */
   PUBLIC_URL: url('PUBLIC_URL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
