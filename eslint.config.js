@@ -12,7 +12,7 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test-output/', 'public/vendor/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test-output/', 'public/vendor/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,12 +25,31 @@ export default tseslint.config(
   layer(['src/core/**'], ['../*', '../../*'], 'src/core holds types only and imports nothing.'),
   layer(
     ['src/domain/**'],
-    ['**/store/*', '**/runtime/*', '**/server/*', '**/nlu/*', '**/dialogs/*', '**/adapters/*', '**/handoff/*', '**/notify/*'],
+    [
+      '**/store/*',
+      '**/runtime/*',
+      '**/server/*',
+      '**/nlu/*',
+      '**/dialogs/*',
+      '**/adapters/*',
+      '**/handoff/*',
+      '**/notify/*',
+    ],
     'src/domain may import only src/core.',
   ),
   layer(
     ['dialogs/**'],
-    ['**/store/*', '**/runtime/*', '**/server/*', '**/nlu/*', '**/adapters/*', '**/handoff/*', '**/notify/*', 'ioredis', 'node:*'],
+    [
+      '**/store/*',
+      '**/runtime/*',
+      '**/server/*',
+      '**/nlu/*',
+      '**/adapters/*',
+      '**/handoff/*',
+      '**/notify/*',
+      'ioredis',
+      'node:*',
+    ],
     'dialogs are pure: core and domain only, no I/O.',
   ),
   layer(
@@ -45,7 +64,16 @@ export default tseslint.config(
   ),
   layer(
     ['adapters/**'],
-    ['**/src/store/*', '**/src/runtime/*', '**/src/server/*', '**/src/nlu/*', '**/dialogs/*', '**/src/domain/*', '**/src/handoff/*', '**/src/notify/*'],
+    [
+      '**/src/store/*',
+      '**/src/runtime/*',
+      '**/src/server/*',
+      '**/src/nlu/*',
+      '**/dialogs/*',
+      '**/src/domain/*',
+      '**/src/handoff/*',
+      '**/src/notify/*',
+    ],
     'an adapter only translates: it may import src/core only.',
   ),
   layer(
@@ -55,6 +83,18 @@ export default tseslint.config(
   ),
   {
     files: ['public/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', localStorage: 'readonly', navigator: 'readonly', EventSource: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        localStorage: 'readonly',
+        navigator: 'readonly',
+        crypto: 'readonly',
+        EventSource: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
   },
 );

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { LOCALES, conversationIdOf, type InboundMessage, type Locale, type OutboundMessage } from '../src/core/message.js';
+import {
+  LOCALES,
+  conversationIdOf,
+  type InboundMessage,
+  type Locale,
+  type OutboundMessage,
+} from '../src/core/message.js';
 import type { ChannelAdapter, Delivery } from '../src/core/ports.js';
 
 /** The body of `POST /api/web/messages` once validated by the server. */
@@ -57,7 +63,10 @@ export class WebChannel implements ChannelAdapter {
   /** Direct answers are recorded too: the outbox is everything sent to the user. */
   async recordReplies(conversationId: string, messages: OutboundMessage[]): Promise<void> {
     const at = this.now();
-    await this.record(conversationId, messages.map((m) => ({ ...m, at })));
+    await this.record(
+      conversationId,
+      messages.map((m) => ({ ...m, at })),
+    );
   }
 
   async push(delivery: Delivery): Promise<void> {

@@ -9,7 +9,10 @@ export const interrupts = [
     guard: 'languageRequested',
     actions: [
       'adoptLocale',
-      { type: 'rememberLocale', params: ({ context }: { context: { locale: 'zh-CN' | 'en' | 'zh-TW' } }) => ({ locale: context.locale }) },
+      {
+        type: 'rememberLocale',
+        params: ({ context }: { context: { locale: 'zh-CN' | 'en' | 'zh-TW' } }) => ({ locale: context.locale }),
+      },
       say('root.languageChanged'),
       sayMenu(),
     ],

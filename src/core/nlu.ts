@@ -33,7 +33,8 @@ export interface Entity {
 
 /** What the dialogue is waiting for; understanding prefers readings that fit it. */
 export interface NluContext {
-  expecting?: 'yesno' | 'choice' | 'phone' | 'id_number' | 'credit_code' | 'address' | 'name' | 'text' | 'ticket' | 'score';
+  expecting?:
+    'yesno' | 'choice' | 'phone' | 'id_number' | 'credit_code' | 'address' | 'name' | 'text' | 'ticket' | 'score';
   /** For `choice`: the option values in menu order, so "1" picks the first. */
   choices?: string[];
   locale?: string;

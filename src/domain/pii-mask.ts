@@ -2,7 +2,8 @@
 // social credit codes, mobile numbers. Shapes are matched without check digits on purpose:
 // a mistyped ID is still personal data.
 const ID_NUMBER = /(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
-const CREDIT_CODE = /(?<![0-9A-Za-z])([0-9A-HJ-NP-RTUWXY]{2}\d{6})[0-9A-HJ-NP-RTUWXY]{9}([0-9A-HJ-NP-RTUWXY])(?![0-9A-Za-z])/g;
+const CREDIT_CODE =
+  /(?<![0-9A-Za-z])([0-9A-HJ-NP-RTUWXY]{2}\d{6})[0-9A-HJ-NP-RTUWXY]{9}([0-9A-HJ-NP-RTUWXY])(?![0-9A-Za-z])/g;
 const MOBILE = /(?<!\d)((?:\+?86[ -]?)?1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})(?!\d)/g;
 
 /** Replace personal data in `text` with masked forms (`110105********1237`, `138****5678`). */

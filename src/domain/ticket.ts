@@ -110,7 +110,10 @@ export function statusesOf(kind: TicketKind): readonly TicketStatus[] {
 }
 
 export function canTransition(kind: TicketKind, from: TicketStatus, to: TicketStatus): boolean {
-  const table = (kind === 'application' ? APPLICATION_TRANSITIONS : FEEDBACK_TRANSITIONS) as Record<string, readonly string[]>;
+  const table = (kind === 'application' ? APPLICATION_TRANSITIONS : FEEDBACK_TRANSITIONS) as Record<
+    string,
+    readonly string[]
+  >;
   return table[from]?.includes(to) ?? false;
 }
 

@@ -12,15 +12,22 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const options = {
     level,
     base: { app: 'kefu' },
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token'],
+      censor: '[redacted]',
+    },
     formatters: { log: (obj: Record<string, unknown>) => maskDeep(obj) as Record<string, unknown> },
     hooks: {
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? maskPersonalData(a) : a)));
+        method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? maskPersonalData(a) : a)),
+        );
       },
     },
   };
   if (destination) return pino(options, destination);
-  if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } });
+  if (pretty)
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } });
   return pino(options);
 }

@@ -3,7 +3,18 @@ import { AFFIRM, DENY } from './rules.js';
 import { normalize } from './normalize.js';
 
 const CHINESE_ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-const ENGLISH_ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+const ENGLISH_ORDINALS = [
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+];
 
 /** Yes or no at a yes/no step, read from the whole message. */
 export function readYesNo(text: string): Intent | undefined {
@@ -47,5 +58,7 @@ export function isBareValue(entities: ReadonlyArray<{ start?: number; end?: numb
   const left = normalize(rest).text.replace(/[\s\p{P}\p{S}]+/gu, '');
   // A number the validators refused ("1381234567", a score "5") is still an answer here.
   if (/^[\dx]*$/.test(left)) return true;
-  return /^(我的|我|的|手机号码?|电话号码?|号码|手机|电话|身份证号码?|身份证|证件号码?|信用代码|统一社会信用代码|工单号?|单号|编号|是|为|这个|打|分|my|phone|mobile|number|id|is|it|its|score)+$/.test(left);
+  return /^(我的|我|的|手机号码?|电话号码?|号码|手机|电话|身份证号码?|身份证|证件号码?|信用代码|统一社会信用代码|工单号?|单号|编号|是|为|这个|打|分|my|phone|mobile|number|id|is|it|its|score)+$/.test(
+    left,
+  );
 }

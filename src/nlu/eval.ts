@@ -56,15 +56,17 @@ export function evaluate(opts: { timeMs?: number } = {}): EvalReport {
     const row = JSON.parse(line) as { text: string; entities: Array<Pick<Entity, 'type' | 'value'>> };
     const want = new Set(row.entities.map((e) => `${e.type}=${e.value}`));
     const got = new Set(extractEntities(row.text).map((e) => `${e.type}=${e.value}`));
-    for (const g of got) if (want.has(g)) tp++;
-    else {
-      fp++;
-      errors.push(`entity false positive ${g}: ${row.text}`);
-    }
-    for (const w of want) if (!got.has(w)) {
-      fn++;
-      errors.push(`entity missed ${w}: ${row.text}`);
-    }
+    for (const g of got)
+      if (want.has(g)) tp++;
+      else {
+        fp++;
+        errors.push(`entity false positive ${g}: ${row.text}`);
+      }
+    for (const w of want)
+      if (!got.has(w)) {
+        fn++;
+        errors.push(`entity missed ${w}: ${row.text}`);
+      }
   }
   const precision = tp / Math.max(1, tp + fp);
   const recall = tp / Math.max(1, tp + fn);
@@ -107,9 +109,13 @@ function print(r: EvalReport): void {
     console.log(want.padEnd(11) + used.map((got: Intent) => String(row[got] ?? '.').padStart(6)).join(''));
   }
   if (r.errors.length) console.log('\nerrors:\n  ' + r.errors.join('\n  '));
-  const worst = used.map((i) => [i, (r.perIntent[i]?.correct ?? 0) / (r.perIntent[i]?.total ?? 1)] as const).sort((a, b) => a[1] - b[1])[0];
+  const worst = used
+    .map((i) => [i, (r.perIntent[i]?.correct ?? 0) / (r.perIntent[i]?.total ?? 1)] as const)
+    .sort((a, b) => a[1] - b[1])[0];
   console.log(`\nintent accuracy   ${pct(r.accuracy)}  (worst: ${worst?.[0]} ${pct(worst?.[1] ?? 0)})`);
-  console.log(`entities          P ${pct(r.entity.precision)}  R ${pct(r.entity.recall)}  F1 ${pct(r.entity.f1)}  (tp ${r.entity.tp}, fp ${r.entity.fp}, fn ${r.entity.fn})`);
+  console.log(
+    `entities          P ${pct(r.entity.precision)}  R ${pct(r.entity.recall)}  F1 ${pct(r.entity.f1)}  (tp ${r.entity.tp}, fp ${r.entity.fp}, fn ${r.entity.fn})`,
+  );
   console.log(`training          ${r.trainMs.toFixed(0)} ms`);
   console.log(`throughput        ${Math.round(r.utterancesPerSecond)} utterances/s (one core, full understanding)`);
 }

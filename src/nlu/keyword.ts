@@ -6,7 +6,10 @@ import { languageRequestOf } from './language-request.js';
 const RULES: [Intent, RegExp][] = [
   ['agent', /转人工|人工客服|人工服务|找人工|真人|human|agent|operator|轉人工|人工/i],
   ['cancel', /^(取消|算了|不办了|退出|cancel|stop|quit|取消吧|不用了)$/i],
-  ['close', /(关闭|取消|注销|停止|停用|關閉).{0,6}(异地|異地|服务|服務|业务|業務)|close (my |the )?(cross-region )?service/i],
+  [
+    'close',
+    /(关闭|取消|注销|停止|停用|關閉).{0,6}(异地|異地|服务|服務|业务|業務)|close (my |the )?(cross-region )?service/i,
+  ],
   ['apply', /(申请|办理|开通|开|辦理|申請|開通).{0,6}(异地|異地)|异地服务|異地服務|apply|cross-region service/i],
   ['status', /进度|進度|到哪|状态|狀態|查询工单|查一下|工单|工單|progress|status|YD\d{12}|FK\d{12}/i],
   ['complaint', /投诉|投訴|故障|信号差|信號差|没信号|扣费|扣費|乱收费|态度差|complain|problem|fault|no signal/i],

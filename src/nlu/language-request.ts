@@ -9,10 +9,16 @@ type Lang = NonNullable<Understanding['languageRequest']>;
 const REQUESTS: [RegExp, Lang][] = [
   [/^(?:please\s+)?(?:in\s+|speak\s+|use\s+|switch\s+to\s+)?english(?:\s+please)?[.!。！]?$/i, 'en'],
   [/^(?:请)?(?:说|讲|用|切换成?|换成?)?英文(?:吧|回复|交流)?[。！!]?$/, 'en'],
-  [/^(?:please\s+)?(?:in\s+|speak\s+|use\s+|switch\s+to\s+)?(?:simplified\s+)?chinese(?:\s+please)?[.!。！]?$/i, 'zh-CN'],
+  [
+    /^(?:please\s+)?(?:in\s+|speak\s+|use\s+|switch\s+to\s+)?(?:simplified\s+)?chinese(?:\s+please)?[.!。！]?$/i,
+    'zh-CN',
+  ],
   [/^(?:请)?(?:说|讲|用|切换成?|换成?)(?:中文|简体中文|普通话|简体)(?:吧|回复|交流)?[。！!]?$/, 'zh-CN'],
   [/^(?:please\s+)?(?:in\s+|use\s+|switch\s+to\s+)?traditional\s+chinese(?:\s+please)?[.!。！]?$/i, 'zh-TW'],
-  [/^(?:請|请)?(?:說|说|講|讲|用|切換成?|切换成?|換成?|换成?)?(?:繁體中文|繁体中文|繁體|繁体)(?:吧|回覆|回复)?[。！!]?$/, 'zh-TW'],
+  [
+    /^(?:請|请)?(?:說|说|講|讲|用|切換成?|切换成?|換成?|换成?)?(?:繁體中文|繁体中文|繁體|繁体)(?:吧|回覆|回复)?[。！!]?$/,
+    'zh-TW',
+  ],
 ];
 
 /** The language the user explicitly asked for, if the message is such a request. */

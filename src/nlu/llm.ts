@@ -1,6 +1,13 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { ENTITY_TYPES, INTENTS, type Entity, type NluContext, type Recognizer, type Understanding } from '../core/nlu.js';
+import {
+  ENTITY_TYPES,
+  INTENTS,
+  type Entity,
+  type NluContext,
+  type Recognizer,
+  type Understanding,
+} from '../core/nlu.js';
 import { parseAddress } from '../domain/address.js';
 import { isValidCreditCode } from '../domain/credit-code.js';
 import { normalizeMobile } from '../domain/phone.js';
@@ -33,7 +40,10 @@ export const SYSTEM_PROMPT = [
 const ANSWER = z.object({
   intent: z.enum(INTENTS),
   confidence: z.number().min(0).max(1).optional(),
-  entities: z.array(z.object({ type: z.enum(ENTITY_TYPES), value: z.string().max(64) })).max(20).optional(),
+  entities: z
+    .array(z.object({ type: z.enum(ENTITY_TYPES), value: z.string().max(64) }))
+    .max(20)
+    .optional(),
 });
 type Answer = z.infer<typeof ANSWER>;
 
@@ -76,7 +86,12 @@ export class LlmRecognizer implements Recognizer {
     private readonly offline: OfflineRecognizer,
   ) {
     this.timeoutMs = config.timeoutMs ?? 3000;
-    this.client = new OpenAI({ apiKey: config.apiKey, baseURL: config.baseURL, maxRetries: 0, timeout: this.timeoutMs });
+    this.client = new OpenAI({
+      apiKey: config.apiKey,
+      baseURL: config.baseURL,
+      maxRetries: 0,
+      timeout: this.timeoutMs,
+    });
   }
 
   async understand(text: string, context: NluContext = {}): Promise<Understanding> {
@@ -113,7 +128,16 @@ export class LlmRecognizer implements Recognizer {
             { role: 'system', content: SYSTEM_PROMPT },
             { role: 'user', content: text.slice(0, 2000) },
           ],
-          tools: [{ type: 'function', function: { name: TOOL, description: 'Record the classification of the message.', parameters: PARAMETERS } }],
+          tools: [
+            {
+              type: 'function',
+              function: {
+                name: TOOL,
+                description: 'Record the classification of the message.',
+                parameters: PARAMETERS,
+              },
+            },
+          ],
           tool_choice: { type: 'function', function: { name: TOOL } },
         },
         { signal: abort.signal, timeout: this.timeoutMs },
@@ -134,8 +158,14 @@ export class LlmRecognizer implements Recognizer {
 }
 
 /** Keeps only entities that pass the domain validators and were really in the message. */
-export function checkEntities(entities: ReadonlyArray<{ type: Entity['type']; value: string }>, text: string): Entity[] {
-  const compact = text.normalize('NFKC').replace(/[\s\-+()]/g, '').toUpperCase();
+export function checkEntities(
+  entities: ReadonlyArray<{ type: Entity['type']; value: string }>,
+  text: string,
+): Entity[] {
+  const compact = text
+    .normalize('NFKC')
+    .replace(/[\s\-+()]/g, '')
+    .toUpperCase();
   const out: Entity[] = [];
   for (const e of entities) {
     let value: string | null = null;

@@ -36,7 +36,10 @@ export class OfflineRecognizer implements Recognizer {
   }
 
   /** The understanding and what settled it: a keyword rule, the dialogue context, or the model. */
-  analyse(raw: string, context: NluContext = {}): { understanding: Understanding; source: 'rule' | 'context' | 'model' } {
+  analyse(
+    raw: string,
+    context: NluContext = {},
+  ): { understanding: Understanding; source: 'rule' | 'context' | 'model' } {
     const text = typeof raw === 'string' ? raw : '';
     const norm = normalize(text);
     const entities = extractEntities(text);
@@ -50,7 +53,8 @@ export class OfflineRecognizer implements Recognizer {
     }
     if (context.expecting === 'choice') {
       const choice = readChoice(norm.text, context);
-      if (choice !== undefined) return { source: 'context', understanding: { ...base, intent: 'other', confidence: 1, choice } };
+      if (choice !== undefined)
+        return { source: 'context', understanding: { ...base, intent: 'other', confidence: 1, choice } };
     }
     if (VALUE_STEPS.has(context.expecting) && isBareValue(entities, text)) {
       return { source: 'context', understanding: { ...base, intent: 'other', confidence: 0.99 } };
@@ -78,4 +82,3 @@ export function createOfflineRecognizer(options: OfflineOptions = {}): OfflineRe
   shared ??= new OfflineRecognizer(trainModel(readIntentFile(dataPath('train.jsonl'))));
   return shared;
 }
-

@@ -11,7 +11,9 @@ export function readCatalogs(dir = LOCALES_DIR): Record<Locale, Record<string, u
   const out = {} as Record<Locale, Record<string, unknown>>;
   for (const locale of LOCALES) {
     const resources: Record<string, unknown> = {};
-    for (const file of readdirSync(join(dir, locale)).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(join(dir, locale))
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       resources[file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(join(dir, locale, file), 'utf8'));
     }
     out[locale] = resources;

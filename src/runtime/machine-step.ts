@@ -27,7 +27,9 @@ export function startConversation(input: ConversationInput): { snapshot: Convers
 export function restoreConversation(persisted: unknown, version: number): ConversationSnapshot | undefined {
   if (version !== CONVERSATION_MACHINE_VERSION || persisted === null || typeof persisted !== 'object') return undefined;
   try {
-    const snapshot = conversationMachine.resolveState(persisted as Parameters<typeof conversationMachine.resolveState>[0]);
+    const snapshot = conversationMachine.resolveState(
+      persisted as Parameters<typeof conversationMachine.resolveState>[0],
+    );
     return snapshot.status === 'active' ? snapshot : undefined;
   } catch {
     return undefined;
@@ -35,7 +37,10 @@ export function restoreConversation(persisted: unknown, version: number): Conver
 }
 
 /** One pure step: next snapshot and the effects it asks for. No actor, no I/O. */
-export function step(snapshot: ConversationSnapshot, event: ConversationEvent): { snapshot: ConversationSnapshot; effects: Effect[] } {
+export function step(
+  snapshot: ConversationSnapshot,
+  event: ConversationEvent,
+): { snapshot: ConversationSnapshot; effects: Effect[] } {
   const [next, actions] = transition(conversationMachine, snapshot, event);
   return { snapshot: next, effects: effectsOf(actions) };
 }

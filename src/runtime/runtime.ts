@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import type { Effect } from '../core/effect.js';
 import type { ConversationEvent, ConversationInput } from '../core/event.js';
-import { DEFAULT_LOCALE, type InboundMessage, type Locale, type OutboundMessage, type ReplyRef } from '../core/message.js';
+import {
+  DEFAULT_LOCALE,
+  type InboundMessage,
+  type Locale,
+  type OutboundMessage,
+  type ReplyRef,
+} from '../core/message.js';
 import { INTENTS, type Intent, type Recognizer, type Understanding } from '../core/nlu.js';
 import type { Clock, SessionRecord, SessionStore, TurnTicket } from '../core/ports.js';
 import type { Catalog } from './catalog.js';
@@ -107,10 +113,18 @@ export class Runtime {
     return { replies, duplicate: false, seq: started.turn.seq, turn };
   }
 
-  private async eventTurn(target: ConversationTarget, event: ConversationEvent, eventId: string): Promise<OutboundMessage[]> {
+  private async eventTurn(
+    target: ConversationTarget,
+    event: ConversationEvent,
+    eventId: string,
+  ): Promise<OutboundMessage[]> {
     const started = await this.o.sessions.beginTurn(target.conversationId, `event:${eventId}`);
     if (started.kind === 'duplicate') return started.replies;
-    const input: ConversationInput = { channel: target.channel, userId: target.userId, locale: target.locale ?? DEFAULT_LOCALE };
+    const input: ConversationInput = {
+      channel: target.channel,
+      userId: target.userId,
+      locale: target.locale ?? DEFAULT_LOCALE,
+    };
     const replies = await this.inTurn(started.turn, started.session, input, async () => event);
     if (replies.length > 0) {
       await this.o.channels.push({ ...target, messages: replies, eventId });
@@ -139,7 +153,10 @@ export class Runtime {
         effects.push(...started.effects);
         if (session) {
           // Written by another machine version (a deploy): start again, and say so.
-          this.o.logger.info({ conversationId: turn.conversationId, from: session.machineVersion }, 'session restarted after upgrade');
+          this.o.logger.info(
+            { conversationId: turn.conversationId, from: session.machineVersion },
+            'session restarted after upgrade',
+          );
           const restarted = step(snapshot, { type: 'session.restarted', at: this.o.clock.now() });
           snapshot = restarted.snapshot;
           effects.push(...restarted.effects);
@@ -202,7 +219,11 @@ export class Runtime {
   }
 
   /** Understanding with the dialogue's expectation; buttons and numbered choices resolve first. */
-  private async understand(text: string, snapshot: ConversationSnapshot, session: SessionRecord | undefined): Promise<Understanding> {
+  private async understand(
+    text: string,
+    snapshot: ConversationSnapshot,
+    session: SessionRecord | undefined,
+  ): Promise<Understanding> {
     const direct = this.intentValue(text) ?? this.pressedLabel(text, session);
     if (direct) return direct;
     const expecting = expectationOf(snapshot);
@@ -214,7 +235,10 @@ export class Runtime {
     if (understanding.choice) {
       const picked = this.intentValue(understanding.choice);
       if (picked) return { ...picked, text };
-      return { ...(await this.o.recognizer.understand(understanding.choice, { locale: snapshot.context.locale })), text };
+      return {
+        ...(await this.o.recognizer.understand(understanding.choice, { locale: snapshot.context.locale })),
+        text,
+      };
     }
     return understanding;
   }
@@ -238,7 +262,10 @@ export class Runtime {
     const locale = message.locale ?? DEFAULT_LOCALE;
     if (text.length === 0) return this.o.catalog.render({ message: { key: 'errors.empty' } }, locale);
     if ([...text].length > this.o.maxTextLength) {
-      return this.o.catalog.render({ message: { key: 'errors.tooLong', params: { max: this.o.maxTextLength } } }, locale);
+      return this.o.catalog.render(
+        { message: { key: 'errors.tooLong', params: { max: this.o.maxTextLength } } },
+        locale,
+      );
     }
     return undefined;
   }

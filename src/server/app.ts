@@ -34,13 +34,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (code === 'KEFU_TURN_TIMEOUT' || code === 'KEFU_STORE_UNAVAILABLE' || err.name === 'StoreUnavailableError') {
       return sendError(reply, 'KEFU_STORE_UNAVAILABLE', 'the service is busy, please retry');
     }
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'KEFU_PAYLOAD_TOO_LARGE', 'request body too large');
-    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 'KEFU_UNSUPPORTED_MEDIA_TYPE', 'unsupported content type');
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(reply, 'KEFU_PAYLOAD_TOO_LARGE', 'request body too large');
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return sendError(reply, 'KEFU_UNSUPPORTED_MEDIA_TYPE', 'unsupported content type');
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return sendError(reply, 'KEFU_BAD_REQUEST', err.message);
     }
     req.log.error({ err }, 'request failed');
     return sendError(reply, 'KEFU_INTERNAL', 'internal error');
+  });
+  // Answers still in flight when shutdown starts close their keep-alive connection, so the
+  // server can finish them and exit instead of waiting on idle sockets.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   app.setNotFoundHandler((_req, reply) => sendError(reply, 'KEFU_NOT_FOUND', 'not found'));
 

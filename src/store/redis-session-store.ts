@@ -5,10 +5,18 @@ import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors
 import { keys } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
 
-type BeginReply = ['dup', string] | ['ready', number, string | null] | ['wait', number, number, number] | ['gone', number];
+type BeginReply =
+  ['dup', string] | ['ready', number, string | null] | ['wait', number, number, number] | ['gone', number];
 
 interface TurnCommands {
-  kefuBeginTurn(k1: string, k2: string, k3: string, k4: string, k5: string, ...args: (string | number)[]): Promise<BeginReply>;
+  kefuBeginTurn(
+    k1: string,
+    k2: string,
+    k3: string,
+    k4: string,
+    k5: string,
+    ...args: (string | number)[]
+  ): Promise<BeginReply>;
   kefuCommitTurn(k1: string, k2: string, k3: string, k4: string, ...args: (string | number)[]): Promise<number>;
   kefuAbortTurn(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
   kefuSkipStale(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;

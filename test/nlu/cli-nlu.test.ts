@@ -9,7 +9,14 @@ async function run(input: string): Promise<{ code: number; lines: unknown[] }> {
   stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   stdin.end(input);
   const code = await runNluCli({ input: stdin, output: stdout });
-  return { code, lines: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown) };
+  return {
+    code,
+    lines: out
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as unknown),
+  };
 }
 
 describe('kefu nlu', () => {
@@ -18,7 +25,12 @@ describe('kefu nlu', () => {
     expect(code).toBe(0);
     expect(lines).toEqual([
       { text: '转人工', intent: 'agent', confidence: expect.any(Number), entities: [] },
-      { text: 'YD261125000042进度怎么样', intent: 'status', confidence: expect.any(Number), entities: [{ type: 'ticket', value: 'YD261125000042' }] },
+      {
+        text: 'YD261125000042进度怎么样',
+        intent: 'status',
+        confidence: expect.any(Number),
+        entities: [{ type: 'ticket', value: 'YD261125000042' }],
+      },
     ]);
   });
 

@@ -5,14 +5,29 @@ import { residentIdCheckChar } from '../../src/domain/resident-id.js';
 import { extractEntities, isTicketDate } from '../../src/nlu/entities.js';
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
-const of = (text: string, type: string): string[] => extractEntities(text).filter((e) => e.type === type).map((e) => e.value);
+const of = (text: string, type: string): string[] =>
+  extractEntities(text)
+    .filter((e) => e.type === type)
+    .map((e) => e.value);
 
-const cjk = fc.string({ unit: fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c)), maxLength: 12 });
-const date = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true });
-const ticket = fc.tuple(fc.constantFrom('YD', 'FK'), date, fc.integer({ min: 0, max: 999_999 })).map(
-  ([p, d, n]) => `${p}${pad(d.getUTCFullYear() % 100, 2)}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}${pad(n, 6)}`,
-);
-const mobile = fc.tuple(fc.integer({ min: 13, max: 19 }), fc.integer({ min: 0, max: 999_999_999 })).map(([a, b]) => `${a}${pad(b, 9)}`);
+const cjk = fc.string({
+  unit: fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c)),
+  maxLength: 12,
+});
+const date = fc.date({
+  min: new Date('2000-01-01T00:00:00Z'),
+  max: new Date('2099-12-31T00:00:00Z'),
+  noInvalidDate: true,
+});
+const ticket = fc
+  .tuple(fc.constantFrom('YD', 'FK'), date, fc.integer({ min: 0, max: 999_999 }))
+  .map(
+    ([p, d, n]) =>
+      `${p}${pad(d.getUTCFullYear() % 100, 2)}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}${pad(n, 6)}`,
+  );
+const mobile = fc
+  .tuple(fc.integer({ min: 13, max: 19 }), fc.integer({ min: 0, max: 999_999_999 }))
+  .map(([a, b]) => `${a}${pad(b, 9)}`);
 
 describe('tickets', () => {
   it('finds valid tickets in any case, embedded in CJK text', () => {
@@ -52,9 +67,13 @@ describe('mobile numbers', () => {
   });
   it('never reads a phone out of a digit run longer than 11', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 12, maxLength: 30 }), cjk, (digits, around) => {
-        expect(of(around + digits + around, 'phone')).toEqual([]);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 12, maxLength: 30 }),
+        cjk,
+        (digits, around) => {
+          expect(of(around + digits + around, 'phone')).toEqual([]);
+        },
+      ),
     );
   });
   it('ignores 13-digit numbers and numbers with a bad prefix', () => {
@@ -65,7 +84,12 @@ describe('mobile numbers', () => {
 });
 
 describe('resident IDs and credit codes', () => {
-  const body = fc.tuple(fc.constantFrom('110105', '440305', '510104'), fc.date({ min: new Date('1930-01-01T00:00:00Z'), max: new Date('2010-12-31T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 999 }))
+  const body = fc
+    .tuple(
+      fc.constantFrom('110105', '440305', '510104'),
+      fc.date({ min: new Date('1930-01-01T00:00:00Z'), max: new Date('2010-12-31T00:00:00Z'), noInvalidDate: true }),
+      fc.integer({ min: 0, max: 999 }),
+    )
     .map(([r, d, n]) => `${r}${d.toISOString().slice(0, 10).replaceAll('-', '')}${pad(n, 3)}`);
   it('finds IDs with a valid check digit and no phone inside them', () => {
     fc.assert(
@@ -96,7 +120,12 @@ describe('resident IDs and credit codes', () => {
 describe('places', () => {
   it('reads province and city with canonical names', () => {
     const found = extractEntities('我在廣東深圳南山区');
-    expect(found).toEqual(expect.arrayContaining([{ type: 'province', value: '广东省' }, { type: 'city', value: '深圳市' }]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { type: 'province', value: '广东省' },
+        { type: 'city', value: '深圳市' },
+      ]),
+    );
   });
   it('finds no place in an ordinary question', () => {
     expect(extractEntities('营业厅几点开门')).toEqual([]);

@@ -8,7 +8,10 @@ import { createOfflineRecognizer } from '../../src/nlu/offline.js';
 // the real response format, as the test in hand tells it to.
 type Reply = { args?: unknown; rawArgs?: string; content?: string; delayMs?: number; status?: number };
 let reply: Reply = {};
-const requests: Array<{ url?: string; body: { messages: Array<{ role: string; content: string }>; tool_choice?: unknown; tools?: unknown[] } }> = [];
+const requests: Array<{
+  url?: string;
+  body: { messages: Array<{ role: string; content: string }>; tool_choice?: unknown; tools?: unknown[] };
+}> = [];
 let server: Server;
 let baseURL = '';
 
@@ -29,7 +32,13 @@ beforeAll(async () => {
         }
         const toolCalls =
           reply.content === undefined
-            ? [{ id: 'call_1', type: 'function', function: { name: 'classify', arguments: reply.rawArgs ?? JSON.stringify(reply.args) } }]
+            ? [
+                {
+                  id: 'call_1',
+                  type: 'function',
+                  function: { name: 'classify', arguments: reply.rawArgs ?? JSON.stringify(reply.args) },
+                },
+              ]
             : undefined;
         res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
         res.end(
@@ -68,7 +77,8 @@ beforeEach(() => {
   requests.length = 0;
 });
 
-const llm = (timeoutMs = 3000) => createRecognizer({ openai: { apiKey: 'test-key', baseURL, model: 'fake-model', timeoutMs } });
+const llm = (timeoutMs = 3000) =>
+  createRecognizer({ openai: { apiKey: 'test-key', baseURL, model: 'fake-model', timeoutMs } });
 const offline = createOfflineRecognizer();
 const VALID_ID = '11010519491231002X';
 

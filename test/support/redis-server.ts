@@ -30,18 +30,36 @@ export async function freePort(): Promise<number> {
  * Start a real redis-server on a free loopback port in a temporary directory. Fails loudly
  * when redis-server is missing: `.ci/run` installs it; tests never fall back to a mock.
  */
-export async function startRedisServer(options: { appendonly?: boolean; port?: number; dir?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  options: { appendonly?: boolean; port?: number; dir?: string } = {},
+): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'kefu-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--loglevel', 'warning'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
   args.push('--appendonly', options.appendonly ? 'yes' : 'no');
   if (options.appendonly) args.push('--appendfsync', 'always');
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (err) => reject(new Error(`cannot start redis-server (install it: apt-get install redis-server): ${err.message}`))),
+    child.once('error', (err) =>
+      reject(new Error(`cannot start redis-server (install it: apt-get install redis-server): ${err.message}`)),
+    ),
   );
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {}); // refused while the server starts: expected
   const ready = (async () => {
     for (let i = 0; i < 100; i++) {
       try {

@@ -7,7 +7,12 @@ import type { OutboxStore } from '../../store/outbox-store.js';
 import { sendError } from '../http-errors.js';
 
 // userId is opaque to us but lands in Redis keys and logs: keep it short and printable.
-const userId = z.string().trim().min(1).max(128).regex(/^[\w.@:-]+$/u, 'letters, digits and . _ - @ : only');
+const userId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.@:-]+$/u, 'letters, digits and . _ - @ : only');
 
 const postBody = z.object({
   userId,

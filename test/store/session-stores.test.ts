@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { MemorySessionStore } from '../../src/store/memory-session-store.js';
+import { createRedis } from '../../src/store/redis-client.js';
+import { RedisSessionStore } from '../../src/store/redis-session-store.js';
+import { TurnTimeoutError } from '../../src/store/errors.js';
+import { sessionStoreContract } from './session-store.contract.js';
+import { uniqueUser } from '../support/kefu.js';
+
+const redis = createRedis(inject('redisUrl'));
+afterAll(async () => {
+  await redis.quit();
+});
+
+sessionStoreContract('memory', () => new MemorySessionStore());
+sessionStoreContract('redis', () => new RedisSessionStore(redis));
+
+describe('RedisSessionStore across connections', () => {
+  it('serializes turns taken through two separate Redis connections (two processes) in arrival order', async () => {
+    const other = createRedis(inject('redisUrl'));
+    try {
+      const stores = [new RedisSessionStore(redis), new RedisSessionStore(other)];
+      const conv = `web:${uniqueUser()}`;
+      const applied: number[] = [];
+      await Promise.all(
+        Array.from({ length: 40 }, async (_, i) => {
+          const store = stores[i % 2]!;
+          const start = await store.beginTurn(conv, `m${i}`);
+          if (start.kind !== 'ready') throw new Error('expected ready');
+          const turns = (start.session?.turns ?? 0) + 1;
+          applied.push(turns);
+          expect(turns).toBe(start.turn.seq);
+          await store.commitTurn(
+            start.turn,
+            { machineVersion: 1, snapshot: {}, locale: 'en', turns, updatedAt: 0 },
+            [],
+            60_000,
+          );
+        }),
+      );
+      expect(applied).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    } finally {
+      await other.quit();
+    }
+  });
+
+  it('skips a turn whose process died holding it, once its lease runs out', async () => {
+    const store = new RedisSessionStore(redis, { holderTtlMs: 200, staleMs: 100, turnWaitMs: 5000 });
+    const conv = `web:${uniqueUser()}`;
+    const dead = await store.beginTurn(conv, 'crashes');
+    expect(dead.kind).toBe('ready');
+    // The holder never commits nor aborts (SIGKILL); the next turn must still get through.
+    const next = await store.beginTurn(conv, 'after');
+    expect(next.kind).toBe('ready');
+    if (next.kind === 'ready') {
+      expect(next.turn.seq).toBe(2);
+      await store.abortTurn(next.turn);
+    }
+    // The dead turn's late commit is refused: its lease was passed on.
+    if (dead.kind === 'ready') {
+      await expect(
+        store.commitTurn(dead.turn, { machineVersion: 1, snapshot: {}, locale: 'en', updatedAt: 0 }, [], 1000),
+      ).rejects.toThrow(/lost the turn/);
+    }
+  });
+
+  it('gives up with a coded timeout when the previous turn holds on too long', async () => {
+    const store = new RedisSessionStore(redis, { holderTtlMs: 5000, turnWaitMs: 150 });
+    const conv = `web:${uniqueUser()}`;
+    const holder = await store.beginTurn(conv, 'slow');
+    await expect(store.beginTurn(conv, 'waits')).rejects.toBeInstanceOf(TurnTimeoutError);
+    if (holder.kind === 'ready') await store.abortTurn(holder.turn);
+  });
+});
