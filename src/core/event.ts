@@ -16,6 +16,8 @@ export interface TimerFiredEvent {
   type: 'timer.fired';
   timerId: string;
   at: number;
+  /** What the scheduler knows about the timer for the message it causes (a delay notice's ticket, step and new time). */
+  params?: Record<string, string | number>;
 }
 
 /** The session was restored from a snapshot of an older machine version and had to restart. */
