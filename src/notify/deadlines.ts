@@ -1,0 +1,184 @@
+import type { Logger } from 'pino';
+import { formatCst, stepOf, type Sla, type SlaStep } from '../domain/sla-policy.js';
+import type { Ticket, TicketStatus } from '../domain/ticket.js';
+import type { NewTicket, TicketCounts, TicketQuery, TicketStore } from '../store/ticket-store.js';
+import type { NotifyStore } from './notify-store.js';
+import type { Scheduler } from './scheduler.js';
+
+const SLA_PREFIX = 'sla:';
+/** Where the new expected time of a late step is kept among the ticket's deadlines. */
+export const expectedKey = (step: SlaStep) => `${step}Expected`;
+
+/** What a delay notice says: which ticket, which step, and the new expected time (CST). */
+export interface DelayNotice {
+  [key: string]: string;
+  number: string;
+  step: SlaStep;
+  due: string;
+}
+
+/**
+ * The promises of SERVICE_PROCESS.md section 3 kept: every ticket step with a deadline has a
+ * durable timer; a step completed in time cancels it; a step that is late flags the ticket
+ * overdue, is counted once, and yields the delay notice for the user.
+ */
+export class SlaDeadlines {
+  constructor(
+    private readonly o: {
+      sla: Sla;
+      scheduler: Scheduler;
+      store: NotifyStore;
+      tickets: () => TicketStore;
+      logger: Logger;
+    },
+  ) {}
+
+  /** `sla:<number>:<step>:<due>`: unique per step occurrence, so a reopened step gets a new timer. */
+  static timerId(number: string, step: SlaStep, due: number): string {
+    return `${SLA_PREFIX}${number}:${step}:${due}`;
+  }
+
+  static parse(timerId: string): { number: string; step: SlaStep; due: number } | undefined {
+    const m = /^sla:([A-Z]{2}\d{12}):([a-z]+):(\d+)$/.exec(timerId);
+    return m ? { number: m[1]!, step: m[2] as SlaStep, due: Number(m[3]) } : undefined;
+  }
+
+  static isSlaTimer(id: string): boolean {
+    return id.startsWith(SLA_PREFIX);
+  }
+
+  /** Deadlines for a ticket about to be created (its first step), the caller's own winning. */
+  initialDeadlines(ticket: NewTicket, at: number): Record<string, number> {
+    const status: TicketStatus = ticket.kind === 'application' ? 'submitted' : 'received';
+    const step = stepOf(ticket.kind, status);
+    const computed = step ? this.o.sla.deadlinesFor(ticket.kind, step, at, ticket.feedback?.urgency) : {};
+    return { ...(computed as Record<string, number>), ...ticket.deadlines };
+  }
+
+  /** The ticket's status changed from `from`: new step deadline on the ticket, old timer out, new one in. */
+  async statusChanged(from: TicketStatus | null, ticket: Ticket): Promise<Ticket> {
+    const before = from ? stepOf(ticket.kind, from) : undefined;
+    const now = stepOf(ticket.kind, ticket.status);
+    if (from !== null && before === now) return ticket;
+    if (before && ticket.deadlines[before] !== undefined) {
+      await this.o.scheduler.cancel(SlaDeadlines.timerId(ticket.number, before, ticket.deadlines[before]));
+    }
+    if (!now) return ticket;
+    const at = ticket.updatedAt;
+    const due = this.o.sla.deadlinesFor(ticket.kind, now, at, ticket.feedback?.urgency)[now];
+    if (due === undefined) return ticket;
+    const updated = await this.o.tickets().update(ticket.number, (t) => {
+      const deadlines = { ...t.deadlines, [now]: due };
+      delete deadlines[expectedKey(now)];
+      return { ...t, deadlines, overdue: false };
+    });
+    await this.schedule(updated, now);
+    return updated;
+  }
+
+  /** (Re)arm the timer of the step a ticket waits on. */
+  async schedule(ticket: Ticket, step: SlaStep): Promise<void> {
+    const due = ticket.deadlines[step];
+    if (due === undefined) return;
+    await this.o.scheduler.schedule({
+      id: SlaDeadlines.timerId(ticket.number, step, due),
+      timerId: SlaDeadlines.timerId(ticket.number, step, due),
+      at: due,
+      target: {
+        conversationId: ticket.conversationId,
+        channel: ticket.channel,
+        userId: ticket.userId,
+        locale: ticket.locale,
+      },
+    });
+  }
+
+  /**
+   * A step deadline came due at `at`. Undefined when the step was done in time (nothing to
+   * say); otherwise the ticket is flagged overdue with a new expected time, the miss counted
+   * once, and the notice returned. Safe to call again for the same timer.
+   */
+  async deadlinePassed(timerId: string, at: number): Promise<DelayNotice | undefined> {
+    const parsed = SlaDeadlines.parse(timerId);
+    if (!parsed) return undefined;
+    const { number, step, due } = parsed;
+    const tickets = this.o.tickets();
+    const ticket = await tickets.get(number);
+    if (!ticket || stepOf(ticket.kind, ticket.status) !== step || ticket.deadlines[step] !== due) return undefined;
+    const urgency = ticket.feedback?.urgency;
+    const expected =
+      ticket.deadlines[expectedKey(step)] ??
+      this.o.sla.delayedExpectation(ticket.kind, step, Math.max(at, due), urgency);
+    await tickets.update(number, (t) =>
+      t.deadlines[step] === due
+        ? { ...t, overdue: true, deadlines: { ...t.deadlines, [expectedKey(step)]: expected } }
+        : t,
+    );
+    const counted = await this.o.store.countOnce(timerId, [
+      'overdue',
+      `overdue.${ticket.kind}`,
+      `overdue.${ticket.kind}.${step}`,
+    ]);
+    if (counted) this.o.logger.info({ ticket: number, step }, 'deadline missed: delay notice');
+    return { number, step, due: formatCst(expected) };
+  }
+
+  /** Missed deadlines so far, by `overdue`, `overdue.<kind>` and `overdue.<kind>.<step>`. */
+  getSlaCounters(): Promise<Record<string, number>> {
+    return this.o.store.counters();
+  }
+}
+
+/**
+ * A TicketStore that keeps deadlines and their timers in step with the lifecycle: whoever
+ * creates or moves a ticket (dialogs, admin API, agents), the SLA follows.
+ */
+export class SlaTicketStore implements TicketStore {
+  constructor(
+    private readonly inner: TicketStore,
+    private readonly deadlines: SlaDeadlines,
+  ) {}
+
+  async create(ticket: NewTicket, at: number, idempotencyKey: string): Promise<Ticket> {
+    const created = await this.inner.create(
+      { ...ticket, deadlines: this.deadlines.initialDeadlines(ticket, at) },
+      at,
+      idempotencyKey,
+    );
+    const step = stepOf(created.kind, created.status);
+    // A redelivered request returns the first ticket: re-arming its timer is harmless, not if it fired.
+    if (step && !created.overdue) await this.deadlines.schedule(created, step);
+    return created;
+  }
+
+  get(number: string): Promise<Ticket | undefined> {
+    return this.inner.get(number);
+  }
+
+  async transition(number: string, to: TicketStatus, by: string, at: number, note?: string): Promise<Ticket> {
+    const moved = await this.inner.transition(number, to, by, at, note);
+    const from = moved.history.at(-1)?.from ?? null;
+    return this.deadlines.statusChanged(from, moved);
+  }
+
+  async update(number: string, change: (ticket: Ticket) => Ticket): Promise<Ticket> {
+    let from: TicketStatus | undefined;
+    const updated = await this.inner.update(number, (t) => {
+      from = t.status;
+      return change(t);
+    });
+    return from !== undefined && from !== updated.status ? this.deadlines.statusChanged(from, updated) : updated;
+  }
+
+  listByUser(...args: Parameters<TicketStore['listByUser']>): Promise<Ticket[]> {
+    return this.inner.listByUser(...args);
+  }
+
+  list(query: TicketQuery): Promise<Ticket[]> {
+    return this.inner.list(query);
+  }
+
+  counts(): Promise<TicketCounts> {
+    return this.inner.counts();
+  }
+}
