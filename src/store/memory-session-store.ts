@@ -2,6 +2,8 @@ import type { OutboundMessage } from '../core/message.js';
 import type { SessionRecord, SessionStore, TurnStart, TurnTicket } from '../core/ports.js';
 import { TurnLostError, TurnTimeoutError } from './errors.js';
 
+const SWEEP_EVERY = 1000;
+
 interface Entry {
   record: SessionRecord;
   expiresAt: number;
@@ -23,6 +25,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Entry>();
   private readonly seen = new Map<string, { replies: OutboundMessage[]; expiresAt: number }>();
   private readonly lanes = new Map<string, Lane>();
+  private commitsSinceSweep = 0;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -70,6 +73,7 @@ export class MemorySessionStore implements SessionStore {
       expiresAt: this.now() + this.options.dedupeTtlMs,
     });
     this.pass(turn.conversationId, turn.seq);
+    if (++this.commitsSinceSweep >= SWEEP_EVERY) this.sweep();
   }
 
   async abortTurn(turn: TurnTicket): Promise<void> {
@@ -90,6 +94,14 @@ export class MemorySessionStore implements SessionStore {
 
   async close(): Promise<void> {
     this.sessions.clear();
+  }
+
+  /** Expired entries are otherwise only dropped when read again: bound memory for long runs. */
+  private sweep(): void {
+    this.commitsSinceSweep = 0;
+    const now = this.now();
+    for (const [key, entry] of this.sessions) if (entry.expiresAt <= now) this.sessions.delete(key);
+    for (const [key, entry] of this.seen) if (entry.expiresAt <= now) this.seen.delete(key);
   }
 
   private read(conversationId: string): SessionRecord | undefined {

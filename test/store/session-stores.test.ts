@@ -71,3 +71,17 @@ describe('RedisSessionStore across connections', () => {
     if (holder.kind === 'ready') await store.abortTurn(holder.turn);
   });
 });
+
+describe('MemorySessionStore housekeeping', () => {
+  it('forgets expired sessions and seen message ids', async () => {
+    let now = 0;
+    const store = new MemorySessionStore(() => now, { turnWaitMs: 1000, dedupeTtlMs: 10_000 });
+    const start = await store.beginTurn('web:a', 'm1');
+    if (start.kind !== 'ready') throw new Error('expected ready');
+    await store.commitTurn(start.turn, { machineVersion: 1, snapshot: {}, locale: 'en', updatedAt: 0 }, [], 5_000);
+    now = 6_000;
+    expect(await store.load('web:a')).toBeUndefined();
+    now = 11_000;
+    expect((await store.beginTurn('web:a', 'm1')).kind).toBe('ready');
+  });
+});
