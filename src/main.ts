@@ -19,6 +19,7 @@ import { MemoryChannelStateStore, RedisChannelStateStore, type ChannelStateStore
 import type { ChannelDeps, StartedChannel } from './server/routes/channel-kit.js';
 import { startLine } from './server/routes/line.js';
 import { startSms } from './server/routes/sms.js';
+import { startWechatOfficial } from './server/routes/wechat-official.js';
 import { MemoryTicketStore } from './store/memory-ticket-store.js';
 import { RedisTicketStore } from './store/redis-ticket-store.js';
 import type { TicketStore } from './store/ticket-store.js';
@@ -98,7 +99,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   // Optional channels: each starts only when its configuration is present (issue 8).
   const state: ChannelStateStore = redis ? new RedisChannelStateStore(redis) : new MemoryChannelStateStore(() => clock.now());
   const channelDeps: ChannelDeps = { config, runtime, sessions, catalog, logger, clock, state };
-  const optional = [startLine(channelDeps), startSms(channelDeps)].filter((c): c is StartedChannel => c !== undefined);
+  const optional = [startLine(channelDeps), startSms(channelDeps), startWechatOfficial(channelDeps)].filter((c): c is StartedChannel => c !== undefined);
   for (const c of optional) channels.register(c.adapter);
   const plugins = optional.flatMap((c) => (c.plugin ? [c.plugin] : []));
 

@@ -65,6 +65,8 @@ export const configSchema = z.object({
   WECHAT_APP_ID: optionalString,
   WECHAT_APP_SECRET: optionalString,
   WECHAT_API_BASE_URL: url('WECHAT_API_BASE_URL'),
+  /** How long a WeChat Official Account request waits for a passive reply (WeChat gives up at 5 s). */
+  WECHAT_PASSIVE_REPLY_MS: z.coerce.number().int().positive().max(4800).default(4000),
   SMS_AUTH_TOKEN: optionalString,
   SMS_API_BASE_URL: url('SMS_API_BASE_URL'),
   /** Account for proactive SMS through the Messages REST API (with SMS_AUTH_TOKEN). */
