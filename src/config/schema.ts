@@ -48,6 +48,8 @@ export const configSchema = z.object({
   SESSION_TTL_MINUTES: positiveInt(30),
   ADMIN_TOKEN: optionalString,
   AGENT_TOKENS: agentTokens,
+  /** JSON file mapping feedback categories to departments, over the sample defaults (src/domain/departments.ts). */
+  FEEDBACK_DEPARTMENTS_FILE: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
