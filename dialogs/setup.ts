@@ -48,6 +48,8 @@ export const conversationSetup = setup({
     lookup: effect<'lookup'>(),
     updateTicket: effect<'updateTicket'>(),
     erasePersonalData: effect<'erasePersonalData'>(),
+    recordSatisfaction: effect<'recordSatisfaction'>(),
+    leaveMessage: effect<'leaveMessage'>(),
     resetMisunderstandings: assign({ misunderstandings: 0 }),
     countMisunderstanding: assign({ misunderstandings: ({ context }) => context.misunderstandings + 1 }),
     /** Adopt the language the user asked for, or else the one they plainly write in. */

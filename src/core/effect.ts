@@ -3,6 +3,13 @@ import type { Locale, ReplyRef } from './message.js';
 export const HANDOFF_REASONS = ['user_request', 'misunderstood', 'urgent_complaint', 'angry'] as const;
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
+/** Why a handoff ended: the user, the agent, nobody came in time, the user gave up, or left a message instead. */
+export const HANDOFF_END_REASONS = ['user_ended', 'agent_released', 'expired', 'cancelled', 'left_message'] as const;
+export type HandoffEndReason = (typeof HANDOFF_END_REASONS)[number];
+
+/** What a satisfaction survey is about: a conversation with an agent, or a ticket's handling. */
+export type SurveySubject = { kind: 'agent'; agent: string } | { kind: 'ticket'; number: string };
+
 /**
  * The effects a machine may ask for, by name, with their parameters. Machines name them
  * (xstate named actions); the runtime executes them. Add a new effect here first.
@@ -15,7 +22,7 @@ export interface EffectParams {
   /** Put the conversation in the human-agent queue. */
   requestHandoff: { reason: HandoffReason; preview?: string };
   /** Take the conversation out of the agent queue / away from the agent. */
-  endHandoff: { reason: 'user_ended' | 'agent_released' | 'expired' | 'cancelled' };
+  endHandoff: { reason: HandoffEndReason };
   /** Forward the user's words to the agent holding the conversation. */
   forwardToAgent: { text: string };
   /** A durable timer that comes back as `timer.fired` with the same id. */
@@ -29,6 +36,10 @@ export interface EffectParams {
   updateTicket: { number: string; status?: string; note?: string; fields?: Record<string, unknown> };
   /** Erase this user's personal data (PIPL request). */
   erasePersonalData: Record<string, never>;
+  /** Store a satisfaction score; the same `surveyId` again replaces it (score first, comment later). */
+  recordSatisfaction: { surveyId: string; subject: SurveySubject; score: number; comment?: string };
+  /** Keep a message or a callback request for the agents when nobody can take the conversation now. */
+  leaveMessage: { kind: 'message' | 'callback'; text: string; phone?: string };
 }
 
 export type EffectType = keyof EffectParams;
@@ -46,4 +57,6 @@ export const EFFECT_TYPES: readonly EffectType[] = [
   'lookup',
   'updateTicket',
   'erasePersonalData',
+  'recordSatisfaction',
+  'leaveMessage',
 ];
