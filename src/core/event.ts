@@ -43,6 +43,8 @@ export interface TicketCreatedEvent {
   type: 'ticket.created';
   number: string;
   at: number;
+  /** The new ticket's due times by step (epoch ms), so the user can be told when to expect an answer. */
+  deadlines?: Record<string, number>;
 }
 
 /** A ticket the conversation owns changed status (staff action, timer). */
@@ -51,6 +53,14 @@ export interface TicketStatusChangedEvent {
   number: string;
   status: string;
   note?: string;
+  at: number;
+}
+
+/** Staff answered a feedback ticket the conversation owns (admin reply): say it, then ask for a score. */
+export interface TicketRepliedEvent {
+  type: 'ticket.replied';
+  number: string;
+  text: string;
   at: number;
 }
 
@@ -71,6 +81,7 @@ export type ConversationEvent =
   | AgentReleasedEvent
   | TicketCreatedEvent
   | TicketStatusChangedEvent
+  | TicketRepliedEvent
   | LookupResultEvent;
 
 /** Identity of a conversation, given to a new machine as input. */
