@@ -1,13 +1,15 @@
 import { raise } from 'xstate';
-import { conversationSetup, said } from './setup.js';
+import { conversationSetup } from './setup.js';
 import { interrupts } from './interrupts.js';
 import { say, sayMenu, intentButton } from './replies.js';
+import { handoffState } from './handoff.js';
+import { surveyState } from './survey.js';
 
 /**
  * Bump when a state is renamed or removed: stored snapshots of another version are not
  * restored (xstate cannot resolve missing states); the conversation restarts politely.
  */
-export const CONVERSATION_MACHINE_VERSION = 1;
+export const CONVERSATION_MACHINE_VERSION = 2;
 
 const resetMisunderstandings = 'resetMisunderstandings' as const;
 
@@ -83,14 +85,8 @@ export const conversationMachine = conversationSetup.createMachine({
         ],
       },
     },
-    handoff: {
-      // Issue 7 turns this into pending -> assigned -> resolved | expired.
-      entry: [
-        { type: 'requestHandoff', params: ({ event }) => ({ reason: 'user_request' as const, preview: said(event)?.text ?? '' }) },
-        say('handoff.requested'),
-      ],
-      always: { target: 'ready' },
-    },
+    handoff: handoffState,
+    survey: surveyState,
   },
 });
 

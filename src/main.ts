@@ -23,6 +23,11 @@ import { startWechatOfficial } from './server/routes/wechat-official.js';
 import { MemoryTicketStore } from './store/memory-ticket-store.js';
 import { RedisTicketStore } from './store/redis-ticket-store.js';
 import type { TicketStore } from './store/ticket-store.js';
+import { createHandoff } from './handoff/create.js';
+import { handoffEffects } from './handoff/effects.js';
+import type { HandoffService } from './handoff/service.js';
+import { recordTranscripts } from './handoff/transcript.js';
+import { agentRoutes } from './server/routes/agent.js';
 
 /** Everything a running kefu is made of, wired from configuration. */
 export interface Kefu {
@@ -33,6 +38,7 @@ export interface Kefu {
   sessions: SessionStore;
   outbox: OutboxStore;
   tickets: TicketStore;
+  handoff: HandoffService;
   catalog: Catalog;
   redis?: Redis;
   app: FastifyInstance;
@@ -63,11 +69,18 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const web = new WebChannel((id, messages) => outbox.append(id, messages), () => clock.now());
   channels.register(web);
 
+  // Issue 7: agent queue, assignment and transcripts; `runtime` is read when an agent acts, after it exists.
+  const topics = createRecognizer();
+  const handoff = createHandoff(config, redis, {
+    clock,
+    text: (ref, locale) => catalog.text(ref, locale),
+    push: (delivery) => channels.push(delivery),
+    dispatch: (target, event, eventId) => runtime.dispatch(target, event, eventId),
+    understand: async (text, locale) => (await topics.understand(text, { locale })).intent,
+    tickets: () => tickets,
+  });
   const effects: EffectHandlers = {
-    // Issue 7 replaces this with the agent queue.
-    requestHandoff: (params, ctx) => {
-      logger.info({ conversationId: ctx.conversationId, reason: params.reason }, 'handoff requested');
-    },
+    ...handoffEffects(handoff),
     rememberLocale: () => {},
   };
 
@@ -96,12 +109,15 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     maxTextLength: config.MAX_TEXT_LENGTH,
   });
 
+  recordTranscripts(runtime, handoff.d.store, handoff.d.bus, (err) => logger.warn({ err }, 'transcript not kept'));
+
   // Optional channels: each starts only when its configuration is present (issue 8).
   const state: ChannelStateStore = redis ? new RedisChannelStateStore(redis) : new MemoryChannelStateStore(() => clock.now());
   const channelDeps: ChannelDeps = { config, runtime, sessions, catalog, logger, clock, state };
   const optional = [startLine(channelDeps), startSms(channelDeps), startWechatOfficial(channelDeps)].filter((c): c is StartedChannel => c !== undefined);
   for (const c of optional) channels.register(c.adapter);
   const plugins = optional.flatMap((c) => (c.plugin ? [c.plugin] : []));
+  plugins.push(agentRoutes(handoff, { maxTextLength: config.MAX_TEXT_LENGTH }));
 
   const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping(), plugins });
 
@@ -113,6 +129,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     sessions,
     outbox,
     tickets,
+    handoff,
     catalog,
     ...(redis ? { redis } : {}),
     app,

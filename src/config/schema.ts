@@ -61,6 +61,8 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: optionalString,
+  /** `true`: run the Bot Framework endpoint without credentials, for the Bot Framework Emulator only. */
+  BOTFRAMEWORK_EMULATOR: z.enum(['true', 'false', '']).default('false').transform((v) => v === 'true'),
   WECHATY_PUPPET: optionalString,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
   WECHAT_TOKEN: optionalString,

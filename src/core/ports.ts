@@ -69,4 +69,17 @@ export interface ChannelAdapter {
   readonly channel: ChannelId;
   /** Deliver messages that are not a direct answer to an inbound request. */
   push(delivery: Delivery): Promise<void>;
+  /**
+   * Tell the platform a human is taking the conversation, where it has a protocol for that
+   * (Bot Framework's `handoff.initiate` event). Channels without one leave it out.
+   */
+  notifyHandoff?(notice: HandoffNotice): Promise<void>;
+}
+
+/** A conversation going to a human agent, as a channel's handoff protocol is told. */
+export interface HandoffNotice {
+  conversationId: string;
+  channel: ChannelId;
+  userId: string;
+  reason: string;
 }
