@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import type { HandoffEndReason, HandoffReason } from '../core/effect.js';
+import type { ConversationEvent } from '../core/event.js';
+import type { ChannelId, Locale, MessageRef } from '../core/message.js';
+import type { Intent } from '../core/nlu.js';
+import type { Clock, Delivery } from '../core/ports.js';
+import { maskPersonalData } from '../domain/pii-mask.js';
+import type { Ticket } from '../domain/ticket.js';
+import type { AgentEventBus } from './events.js';
+import { formatAgentHours, withinAgentHours, type AgentHours } from './hours.js';
+import { isActive, type Handoff, type HandoffStore, type HoldResult, type TranscriptEntry } from './types.js';
+
+/** Where a proactive event goes (the runtime's ConversationTarget, by shape). */
+export interface ConversationTarget {
+  conversationId: string;
+  channel: ChannelId;
+  userId: string;
+  locale?: Locale;
+}
+
+export interface HandoffServiceDeps {
+  store: HandoffStore;
+  bus: AgentEventBus;
+  clock: Clock;
+  /** Run an event through the conversation and push what the bot says (runtime.dispatch). */
+  dispatch: (target: ConversationTarget, event: ConversationEvent, eventId: string) => Promise<unknown>;
+  /** Push to the user's channel (ChannelRegistry.push): false when that channel does not run here. */
+  push: (delivery: Delivery) => Promise<boolean>;
+  /** Render a message key (Catalog.text). */
+  text: (ref: MessageRef, locale: Locale) => string;
+  hours: AgentHours;
+  avgMinutes: number;
+  /** Agent names by token (AGENT_TOKENS). */
+  agents: ReadonlyMap<string, string>;
+  /** What a line of text asks for, to tell the agent what the user wanted. */
+  understand?: (text: string, locale: Locale) => Promise<Intent>;
+  /** The user's tickets, when the ticket store is wired. */
+  tickets?: () => { listByUser(channel: ChannelId, userId: string): Promise<Ticket[]> } | undefined;
+}
+
+/** What the machine learns when it asks for a human (sent back as `lookup.result` `handoff`). */
+export interface QueueStatus {
+  state: 'pending' | 'assigned' | 'closed';
+  position?: number;
+  waitMinutes?: number;
+  agentsOnline?: number;
+  agent?: string;
+  /** Agent hours, when closed. */
+  hours?: string;
+}
+
+/** A ticket as agents see it: no ID numbers, phones, names or street addresses. */
+export interface TicketSummary {
+  number: string;
+  kind: Ticket['kind'];
+  status: Ticket['status'];
+  createdAt: number;
+  summary: string;
+}
+
+/** Intents that say nothing about the user's matter. */
+const CONVERSATIONAL = new Set<Intent>(['agent', 'greet', 'goodbye', 'affirm', 'deny', 'cancel', 'help', 'other']);
+
+export class HandoffAccessError extends Error {
+  override readonly name = 'HandoffAccessError';
+  constructor(
+    readonly code: 'KEFU_NOT_FOUND' | 'KEFU_FORBIDDEN' | 'KEFU_ALREADY_CLAIMED' | 'KEFU_CONFLICT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Queue, assignment and the agent side of a handoff; the machine side lives in dialogs/handoff.ts. */
+export class HandoffService {
+  constructor(readonly d: HandoffServiceDeps) {}
+
+  /** The agent a Bearer token belongs to. */
+  agentOf(token: string | undefined): string | undefined {
+    return token ? this.d.agents.get(token) : undefined;
+  }
+
+  agentNames(): string[] {
+    return [...new Set(this.d.agents.values())].sort();
+  }
+
+  /** Queue a conversation (idempotent) and tell the machine where it stands. */
+  async request(target: Required<ConversationTarget>, reason: HandoffReason, preview: string): Promise<QueueStatus> {
+    const now = this.d.clock.now();
+    if (!withinAgentHours(this.d.hours, now)) return { state: 'closed', hours: formatAgentHours(this.d.hours) };
+    const existing = await this.d.store.get(target.conversationId);
+    if (!isActive(existing)) {
+      const intent = await this.topicOf(target.conversationId, target.locale, reason);
+      const { created } = await this.d.store.request({
+        ...target,
+        reason,
+        preview: maskPersonalData(preview).slice(0, 200),
+        ...(intent ? { intent } : {}),
+        requestedAt: now,
+      });
+      if (created) await this.d.bus.publish({ type: 'queue.changed' });
+    }
+    return this.status(target.conversationId);
+  }
+
+  /** Where a conversation stands in the queue, with an estimated wait. */
+  async status(conversationId: string): Promise<QueueStatus> {
+    const h = await this.d.store.get(conversationId);
+    if (h?.state === 'assigned') return { state: 'assigned', ...(h.agent ? { agent: h.agent } : {}) };
+    const position = (await this.d.store.position(conversationId)) ?? 1;
+    const online = (await this.d.store.online(this.d.clock.now())).length;
+    const waitMinutes = Math.max(1, Math.ceil((position * this.d.avgMinutes) / Math.max(1, online)));
+    return { state: 'pending', position, waitMinutes, agentsOnline: online };
+  }
+
+  /** The user's words reach the agents watching the conversation. */
+  async forward(conversationId: string, text: string, at: number): Promise<void> {
+    await this.d.bus.publish({
+      type: 'message',
+      conversationId,
+      entry: { from: 'user', text: maskPersonalData(text), at },
+    });
+  }
+
+  /** The conversation side ended the handoff (user, timer); a no-op when it had already ended. */
+  async endFromConversation(conversationId: string, reason: HandoffEndReason): Promise<void> {
+    const ended = await this.d.store.end(conversationId, reason, this.d.clock.now());
+    if (ended.ok) await this.changed(ended.handoff);
+  }
+
+  async queue(): Promise<Handoff[]> {
+    return this.d.store.queue();
+  }
+
+  /** What an agent may see: the queue and what they hold; anything else is 403/404. */
+  async visible(conversationId: string, agent: string): Promise<Handoff> {
+    const h = await this.d.store.get(conversationId);
+    if (!isActive(h)) throw new HandoffAccessError('KEFU_NOT_FOUND', 'no open handoff for this conversation');
+    if (h.state === 'assigned' && h.agent !== agent)
+      throw new HandoffAccessError('KEFU_FORBIDDEN', `held by another agent`);
+    return h;
+  }
+
+  async view(
+    conversationId: string,
+    agent: string,
+  ): Promise<{ handoff: Handoff; transcript: TranscriptEntry[]; tickets: TicketSummary[] }> {
+    const handoff = await this.visible(conversationId, agent);
+    const transcript = (await this.d.store.transcript(conversationId)).map((e) => ({
+      ...e,
+      text: maskPersonalData(e.text),
+    }));
+    const store = this.d.tickets?.();
+    const tickets = store ? (await store.listByUser(handoff.channel, handoff.userId)).map(summarize) : [];
+    return { handoff, transcript, tickets };
+  }
+
+  async claim(conversationId: string, agent: string): Promise<Handoff> {
+    const before = await this.d.store.get(conversationId);
+    const result = this.orThrow(await this.d.store.claim(conversationId, agent, this.d.clock.now()));
+    if (before?.state === 'pending') {
+      await this.changed(result);
+      await this.d.dispatch(
+        targetOf(result),
+        { type: 'agent.joined', agent, at: result.assignedAt ?? this.d.clock.now() },
+        `agent.joined:${conversationId}:${result.assignedAt}`,
+      );
+    }
+    return result;
+  }
+
+  async transfer(conversationId: string, agent: string, to: string): Promise<Handoff> {
+    if (!this.agentNames().includes(to) || to === agent)
+      throw new HandoffAccessError('KEFU_CONFLICT', 'unknown agent to transfer to');
+    const result = this.orThrow(await this.d.store.transfer(conversationId, agent, to, this.d.clock.now()));
+    await this.changed(result);
+    await this.d.dispatch(
+      targetOf(result),
+      { type: 'agent.joined', agent: to, at: result.assignedAt ?? this.d.clock.now() },
+      `agent.transfer:${conversationId}:${result.assignedAt}`,
+    );
+    return result;
+  }
+
+  async release(conversationId: string, agent: string): Promise<Handoff> {
+    const now = this.d.clock.now();
+    const result = this.orThrow(await this.d.store.end(conversationId, 'agent_released', now, agent));
+    await this.changed(result);
+    await this.d.dispatch(
+      targetOf(result),
+      { type: 'agent.released', agent, at: now },
+      `agent.released:${conversationId}:${now}`,
+    );
+    return result;
+  }
+
+  /** The agent's words, delivered on the user's channel and kept in the transcript. */
+  async say(
+    conversationId: string,
+    agent: string,
+    text: string,
+  ): Promise<{ delivered: boolean; entry: TranscriptEntry }> {
+    const h = await this.visible(conversationId, agent);
+    if (h.state !== 'assigned') throw new HandoffAccessError('KEFU_CONFLICT', 'claim the conversation before replying');
+    const at = this.d.clock.now();
+    const message: MessageRef = { key: 'handoff.agentSays', params: { agent, text } };
+    const delivered = await this.d.push({
+      conversationId,
+      channel: h.channel,
+      userId: h.userId,
+      messages: [{ ...message, params: { agent, text }, text: this.d.text(message, h.locale) }],
+      eventId: `agent.said:${conversationId}:${randomUUID()}`,
+    });
+    const entry: TranscriptEntry = { from: 'agent', agent, text: maskPersonalData(text), at };
+    await this.d.store.appendTranscript(conversationId, [entry]);
+    await this.d.bus.publish({ type: 'message', conversationId, entry });
+    return { delivered, entry };
+  }
+
+  async heartbeat(agent: string): Promise<void> {
+    await this.d.store.heartbeat(agent, this.d.clock.now());
+  }
+
+  async online(): Promise<string[]> {
+    return this.d.store.online(this.d.clock.now());
+  }
+
+  private async changed(h: Handoff): Promise<void> {
+    await this.d.bus.publish({
+      type: 'handoff.changed',
+      conversationId: h.conversationId,
+      state: h.state,
+      ...(h.agent ? { agent: h.agent } : {}),
+    });
+    await this.d.bus.publish({ type: 'queue.changed' });
+  }
+
+  private orThrow(result: HoldResult): Handoff {
+    if (result.ok) return result.handoff;
+    if (result.why === 'held')
+      throw new HandoffAccessError('KEFU_ALREADY_CLAIMED', 'another agent holds this conversation');
+    if (result.why === 'not_assigned')
+      throw new HandoffAccessError('KEFU_CONFLICT', 'the conversation is waiting in the queue; claim it first');
+    throw new HandoffAccessError('KEFU_NOT_FOUND', 'no open handoff for this conversation');
+  }
+
+  /** The most recent thing the user asked about before wanting a human. */
+  private async topicOf(conversationId: string, locale: Locale, reason: HandoffReason): Promise<Intent | undefined> {
+    if (reason === 'urgent_complaint' || reason === 'angry') return 'complaint';
+    if (!this.d.understand) return undefined;
+    const said = (await this.d.store.transcript(conversationId))
+      .filter((e) => e.from === 'user')
+      .slice(-5)
+      .reverse();
+    for (const e of said) {
+      const intent = await this.d.understand(e.text, locale).catch(() => undefined);
+      if (intent && !CONVERSATIONAL.has(intent)) return intent;
+    }
+    return undefined;
+  }
+}
+
+function targetOf(h: Handoff): ConversationTarget {
+  return { conversationId: h.conversationId, channel: h.channel, userId: h.userId, locale: h.locale };
+}
+
+function summarize(t: Ticket): TicketSummary {
+  const f = t.feedback;
+  const a = t.application;
+  const summary = f
+    ? `${f.type} · ${f.category} · ${f.urgency}: ${f.description}`
+    : a
+      ? `${a.userType} · ${a.address.province}${a.address.city}`
+      : '';
+  return {
+    number: t.number,
+    kind: t.kind,
+    status: t.status,
+    createdAt: t.createdAt,
+    summary: maskPersonalData(summary).slice(0, 300),
+  };
+}
