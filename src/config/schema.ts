@@ -48,6 +48,25 @@ export const configSchema = z.object({
   SESSION_TTL_MINUTES: positiveInt(30),
   ADMIN_TOKEN: optionalString,
   AGENT_TOKENS: agentTokens,
+  /** When agents take conversations, `HH:MM-HH:MM` in AGENT_TIMEZONE (may pass midnight); outside, the bot offers a callback or a message. */
+  AGENT_HOURS: z
+    .string()
+    .trim()
+    .regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/u, 'AGENT_HOURS must look like 08:00-20:00')
+    .default('00:00-24:00'),
+  AGENT_TIMEZONE: z
+    .string()
+    .trim()
+    .default('Asia/Shanghai')
+    .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', {
+      message: 'AGENT_TIMEZONE must be an IANA time zone',
+    }),
+  /** Average minutes an agent spends on a conversation, for the wait estimate told to users. */
+  HANDOFF_AVG_MINUTES: positiveInt(4),
+  /** Messages of each conversation kept for agents (both directions). */
+  HANDOFF_TRANSCRIPT_LIMIT: positiveInt(50),
+  /** An agent counts as online this long after the console last checked in. */
+  AGENT_PRESENCE_SECONDS: positiveInt(45),
   /** JSON file mapping feedback categories to departments, over the sample defaults (src/domain/departments.ts). */
   FEEDBACK_DEPARTMENTS_FILE: optionalString,
   OPENAI_API_KEY: optionalString,
