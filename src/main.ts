@@ -11,6 +11,7 @@ import { ChannelRegistry } from './runtime/delivery.js';
 import type { EffectHandlers } from './runtime/effects.js';
 import { Runtime } from './runtime/runtime.js';
 import { buildApp } from './server/app.js';
+import { createRateLimits } from './server/rate-limit.js';
 import { MemorySessionStore } from './store/memory-session-store.js';
 import { MemoryOutboxStore, RedisOutboxStore, type OutboxStore } from './store/outbox-store.js';
 import { createRedis } from './store/redis-client.js';
@@ -84,7 +85,14 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     rememberLocale: () => {},
   };
 
+  const limits = createRateLimits({
+    userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
+    ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+    ...(redis ? { redis } : {}),
+    politeReply: (locale) => catalog.render({ message: { key: 'errors.rateLimited' } }, locale),
+  });
   const runtime = new Runtime({
+    admit: (message) => limits.admitUser(message.conversationId),
     sessions,
     recognizer:
       overrides.recognizer ??
@@ -119,7 +127,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const plugins = optional.flatMap((c) => (c.plugin ? [c.plugin] : []));
   plugins.push(agentRoutes(handoff, { maxTextLength: config.MAX_TEXT_LENGTH }));
 
-  const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping(), plugins });
+  const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping(), plugins, rateLimit: limits.plugin });
 
   return {
     config,

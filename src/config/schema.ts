@@ -101,6 +101,12 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Longest user message accepted, in characters; longer ones get a polite refusal. */
   MAX_TEXT_LENGTH: positiveInt(2000),
+  /** Messages one user may send a minute (every channel); over it they get a polite refusal. 0: no limit. */
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  /** Requests one source address may make a minute to the web, admin and agent APIs (not webhooks). 0: no limit. */
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** Days a conversation's transcript (messages kept for agents, web outbox) is kept. */
+  TRANSCRIPT_RETENTION_DAYS: positiveInt(30),
   /** How long a turn may wait for the previous turn of the same conversation. */
   TURN_WAIT_MS: positiveInt(15000),
 });

@@ -15,6 +15,7 @@ import { isValidResidentId } from '../domain/resident-id.js';
 import { normalizeTicket } from './entities.js';
 import { simplify } from './normalize.js';
 import type { OfflineRecognizer } from './offline.js';
+import { maskPersonalData } from '../domain/pii-mask.js';
 
 /** Settings for the OpenAI-compatible recogniser (`OPENAI_*` in the configuration). */
 export interface LlmConfig {
@@ -126,7 +127,8 @@ export class LlmRecognizer implements Recognizer {
           temperature: 0,
           messages: [
             { role: 'system', content: SYSTEM_PROMPT },
-            { role: 'user', content: text.slice(0, 2000) },
+            // Intent needs no ID number or phone: the offline pass already extracted them.
+            { role: 'user', content: maskPersonalData(text).slice(0, 2000) },
           ],
           tools: [
             {

@@ -13,6 +13,7 @@ import type { Clock, SessionRecord, SessionStore, TurnTicket } from '../core/por
 import type { Catalog } from './catalog.js';
 import type { ChannelRegistry } from './delivery.js';
 import type { EffectContext, EffectHandler, EffectHandlers } from './effects.js';
+import { sanitizeText } from './sanitize-text.js';
 import {
   CONVERSATION_MACHINE_VERSION,
   expectationOf,
@@ -33,6 +34,8 @@ export interface RuntimeOptions {
   logger: Logger;
   sessionTtlMs: number;
   maxTextLength: number;
+  /** Counts a user's message against their rate limit; false refuses it politely (no turn). */
+  admit?: (message: InboundMessage) => Promise<boolean>;
 }
 
 export interface TurnResult {
@@ -43,6 +46,8 @@ export interface TurnResult {
   seq?: number;
   /** User turns the session has had, this one included. */
   turn?: number;
+  /** Set when the message was refused before any turn (`KEFU_TEXT_TOO_LONG`, `KEFU_RATE_LIMITED`, ...). */
+  refused?: string;
 }
 
 /** Where a proactive event goes: the conversation and how to reach its user. */
@@ -86,9 +91,13 @@ export class Runtime {
   }
 
   private async userTurn(message: InboundMessage): Promise<TurnResult> {
-    const text = (message.postback ?? message.text).trim();
+    const text = sanitizeText(message.postback ?? message.text);
     const refusal = this.refuse(text, message);
-    if (refusal) return { replies: [refusal], duplicate: false };
+    if (refusal) return { replies: [refusal.reply], duplicate: false, refused: refusal.code };
+    if (this.o.admit && !(await this.o.admit(message))) {
+      const reply = this.notice('errors.rateLimited', message.locale ?? DEFAULT_LOCALE);
+      return { replies: [reply], duplicate: false, refused: 'KEFU_RATE_LIMITED' };
+    }
 
     const started = await this.o.sessions.beginTurn(message.conversationId, `${message.channel}:${message.messageId}`);
     if (started.kind === 'duplicate') return { replies: started.replies, duplicate: true };
@@ -257,15 +266,20 @@ export class Runtime {
     return intents.has(intent) ? { text: value, intent: intent as Intent, confidence: 1, entities: [] } : undefined;
   }
 
-  /** Messages refused before any turn: empty or over the length limit. */
-  private refuse(text: string, message: InboundMessage): OutboundMessage | undefined {
+  /** A catalog message outside any turn (`errors.busy`, `errors.rateLimited`), in `locale`. */
+  notice(key: string, locale: Locale, params?: Record<string, string | number>): OutboundMessage {
+    return this.o.catalog.render({ message: params ? { key, params } : { key } }, locale);
+  }
+
+  /** Messages refused before any turn: empty (after sanitizing) or over the length limit. */
+  private refuse(text: string, message: InboundMessage): { reply: OutboundMessage; code: string } | undefined {
     const locale = message.locale ?? DEFAULT_LOCALE;
-    if (text.length === 0) return this.o.catalog.render({ message: { key: 'errors.empty' } }, locale);
+    if (text.length === 0) return { reply: this.notice('errors.empty', locale), code: 'KEFU_EMPTY_MESSAGE' };
     if ([...text].length > this.o.maxTextLength) {
-      return this.o.catalog.render(
-        { message: { key: 'errors.tooLong', params: { max: this.o.maxTextLength } } },
-        locale,
-      );
+      return {
+        reply: this.notice('errors.tooLong', locale, { max: this.o.maxTextLength }),
+        code: 'KEFU_TEXT_TOO_LONG',
+      };
     }
     return undefined;
   }

@@ -15,6 +15,8 @@ export interface AppDeps {
   outbox: OutboxStore;
   logger: Logger;
   ready: () => Promise<boolean>;
+  /** Per-address rate limit hook (src/server/rate-limit.ts), registered before every route. */
+  rateLimit?: (app: FastifyInstance) => void;
   /** Feature routes registered by later modules (admin, agent, channels). */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
 }
@@ -55,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((_req, reply) => sendError(reply, 'KEFU_NOT_FOUND', 'not found'));
 
+  deps.rateLimit?.(app);
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: ['index.html'] });
   healthRoutes(app, deps.ready);
   webRoutes(app, deps.runtime, deps.web, deps.outbox);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { WebChannel } from '../../../adapters/web.js';
-import { conversationIdOf } from '../../core/message.js';
-import type { Runtime } from '../../runtime/runtime.js';
+import { DEFAULT_LOCALE, conversationIdOf } from '../../core/message.js';
+import type { Runtime, TurnResult } from '../../runtime/runtime.js';
 import type { OutboxStore } from '../../store/outbox-store.js';
 import { sendError } from '../http-errors.js';
 
@@ -22,6 +22,10 @@ const postBody = z.object({
   postback: z.string().max(256).optional(),
 });
 
+const TRANSIENT = new Set(['KEFU_STORE_UNAVAILABLE', 'KEFU_TURN_TIMEOUT', 'KEFU_TURN_LOST']);
+/** Failures that pass when the store is back: the user should simply try again. */
+const isTransient = (err: unknown) => TRANSIENT.has((err as { code?: string } | undefined)?.code ?? '');
+
 const getQuery = z.object({ userId, after: z.coerce.number().int().min(0).optional() });
 
 /** The web chat contract of DESIGN.md. */
@@ -32,9 +36,20 @@ export function webRoutes(app: FastifyInstance, runtime: Runtime, web: WebChanne
       return sendError(reply, 'KEFU_BAD_REQUEST', 'expected {"userId","text","locale"?}', z.treeifyError(parsed.error));
     }
     const inbound = web.toInbound(parsed.data);
-    const result = await runtime.handle(inbound);
-    // A redelivered message was recorded the first time; record only fresh answers.
-    if (!result.duplicate) await web.recordReplies(inbound.conversationId, result.replies);
+    let result: TurnResult;
+    try {
+      result = await runtime.handle(inbound);
+      // A redelivered message was recorded the first time; record only fresh answers.
+      if (!result.duplicate) await web.recordReplies(inbound.conversationId, result.replies);
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      // A person is reading: say so in their language (200, the chat shows replies). The message
+      // was not recorded as handled, so sending it again (same messageId) runs it then.
+      req.log.warn({ code: (err as { code?: string }).code }, 'web message not handled: store busy');
+      reply.header('x-kefu-error', 'KEFU_STORE_UNAVAILABLE').header('retry-after', '2');
+      return { replies: [WebChannel.toReply(runtime.notice('errors.busy', inbound.locale ?? DEFAULT_LOCALE))] };
+    }
+    if (result.refused) reply.header('x-kefu-error', result.refused);
     // Diagnostics: arrival number and applied-turn count let a client (and the ordering test) check order.
     if (result.seq !== undefined) reply.header('x-kefu-seq', String(result.seq));
     if (result.turn !== undefined) reply.header('x-kefu-turn', String(result.turn));

@@ -1,0 +1,21 @@
+// Control characters (C0 except tab/newline, DEL, C1), zero-width and bidi-override characters
+// never carry meaning for understanding, but they break matching, hide text in the agent console
+// and can reorder what an agent sees (bidi spoofing). Line breaks become spaces.
+const INVISIBLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/gu;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+
+/**
+ * The text a turn understands: control and invisible characters removed, lone surrogates
+ * dropped, whitespace runs collapsed to one space, Unicode in NFC (so "é" typed two ways is one
+ * string), trimmed. Pure and idempotent.
+ */
+export function sanitizeText(raw: string): string {
+  return raw
+    .replace(LONE_SURROGATE, '')
+    .normalize('NFC')
+    .replace(/[\t\n\r\u2028\u2029]+/gu, ' ')
+    .replace(INVISIBLE, '')
+    .replace(/[ \u00A0\u3000]{2,}/gu, ' ')
+    .trim();
+}

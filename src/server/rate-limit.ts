@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { DEFAULT_LOCALE, LOCALES, type Locale, type OutboundMessage } from '../core/message.js';
+import { sendError } from './http-errors.js';
+
+export interface RateLimitOptions {
+  /** Messages one user (one conversation) may send a minute; 0 turns the limit off. */
+  userPerMinute: number;
+  /** Requests one source address may make a minute to the web and staff APIs; 0 turns it off. */
+  ipPerMinute: number;
+  /** Shared connection: counters hold across processes. Without it, counters live in this process. */
+  redis?: Redis;
+  /** The polite refusal in the user's language (`errors.rateLimited`). */
+  politeReply: (locale: Locale) => OutboundMessage;
+}
+
+export interface RateLimits {
+  /** Count one message of a conversation; false when its user is over the limit. */
+  admitUser(conversationId: string): Promise<boolean>;
+  /** The per-address hook, registered before the routes it guards. */
+  plugin(app: FastifyInstance): void;
+}
+
+// Platform webhooks arrive from the platform's few addresses on behalf of all their users: an
+// address limit there would silence everyone at once. Their users are limited one by one instead.
+const WEBHOOKS = ['/api/line/webhook', '/api/messages', '/api/wechat/', '/api/sms/'];
+const guarded = (url: string) =>
+  url.startsWith('/api/') && !WEBHOOKS.some((w) => url === w || url.startsWith(w.endsWith('/') ? w : `${w}?`));
+
+function limiter(prefix: string, points: number, redis: Redis | undefined): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix: prefix, points, duration: 60 });
+  if (!redis) return memory;
+  // While Redis is down the counters fall back to this process (the insurance limiter) rather
+  // than letting everything through or refusing everyone.
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `kefu:rl:${prefix}`,
+    points,
+    duration: 60,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: memory,
+  });
+}
+
+async function admitted(rl: RateLimiterAbstract | undefined, key: string): Promise<RateLimiterRes | true> {
+  if (!rl) return true;
+  try {
+    await rl.consume(key, 1);
+    return true;
+  } catch (res) {
+    if (res instanceof RateLimiterRes) return res;
+    return true; // the counter store failed and so did the insurance: do not punish the user for it
+  }
+}
+
+const localeOf = (req: FastifyRequest): Locale => {
+  const body = req.body as { locale?: unknown } | undefined;
+  const l = typeof body?.locale === 'string' ? body.locale : undefined;
+  return l && (LOCALES as readonly string[]).includes(l) ? (l as Locale) : DEFAULT_LOCALE;
+};
+
+/** Per-user and per-address limits, in Redis when there is one (rate-limiter-flexible). */
+export function createRateLimits(o: RateLimitOptions): RateLimits {
+  const users = o.userPerMinute > 0 ? limiter('user', o.userPerMinute, o.redis) : undefined;
+  const ips = o.ipPerMinute > 0 ? limiter('ip', o.ipPerMinute, o.redis) : undefined;
+  return {
+    async admitUser(conversationId) {
+      return (await admitted(users, conversationId)) === true;
+    },
+    plugin(app) {
+      app.addHook('preHandler', async (req, reply) => {
+        if (!ips || !guarded(req.url)) return;
+        const res = await admitted(ips, req.ip);
+        if (res === true) return;
+        reply.header('retry-after', String(Math.max(1, Math.ceil(res.msBeforeNext / 1000))));
+        reply.header('x-kefu-error', 'KEFU_RATE_LIMITED');
+        // A person typing in the web chat reads replies; every other client gets the status.
+        if (req.method === 'POST' && req.url.split('?')[0] === '/api/web/messages') {
+          const polite = o.politeReply(localeOf(req));
+          return reply.send({ replies: [{ text: polite.text }] });
+        }
+        return sendError(reply, 'KEFU_RATE_LIMITED', 'too many requests, please slow down');
+      });
+    },
+  };
+}
