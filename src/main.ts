@@ -122,7 +122,15 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   // Optional channels: each starts only when its configuration is present (issue 8).
   const state: ChannelStateStore = redis ? new RedisChannelStateStore(redis) : new MemoryChannelStateStore(() => clock.now());
   const channelDeps: ChannelDeps = { config, runtime, sessions, catalog, logger, clock, state };
-  const optional = [startLine(channelDeps), startSms(channelDeps), startWechatOfficial(channelDeps)].filter((c): c is StartedChannel => c !== undefined);
+  const configured = [startLine(channelDeps), startSms(channelDeps), startWechatOfficial(channelDeps)];
+  // botbuilder (~1 s) and wechaty (~1.7 s) are loaded only when configured.
+  if (config.MicrosoftAppId || config.BOTFRAMEWORK_EMULATOR) {
+    configured.push((await import('./server/routes/botframework.js')).startBotFramework(channelDeps));
+  }
+  if (config.WECHATY_PUPPET || overrides.wechatyPuppet) {
+    configured.push(await (await import('./server/routes/wechaty.js')).startWechaty(channelDeps, overrides.wechatyPuppet));
+  }
+  const optional = configured.filter((c): c is StartedChannel => c !== undefined);
   for (const c of optional) channels.register(c.adapter);
   const plugins = optional.flatMap((c) => (c.plugin ? [c.plugin] : []));
   plugins.push(agentRoutes(handoff, { maxTextLength: config.MAX_TEXT_LENGTH }));
