@@ -2,6 +2,9 @@ import { raise } from 'xstate';
 import { conversationSetup } from './setup.js';
 import { interrupts } from './interrupts.js';
 import { say, sayMenu, intentButton } from './replies.js';
+import { applicationState, resumeApplication } from './application.js';
+import { closureState } from './closure.js';
+import { ticketNotice } from './ticket-notice.js';
 import { handoffState } from './handoff.js';
 import { surveyState } from './survey.js';
 
@@ -20,6 +23,7 @@ export const conversationMachine = conversationSetup.createMachine({
   initial: 'ready',
   on: {
     'session.restarted': { actions: say('root.restarted') },
+    'ticket.statusChanged': ticketNotice,
   },
   states: {
     ready: {
@@ -37,24 +41,36 @@ export const conversationMachine = conversationSetup.createMachine({
               raise(({ event }) => event),
             ],
           },
-          { guard: { type: 'intent', params: { intent: 'greet' } }, actions: [resetMisunderstandings, say('root.welcome'), sayMenu()] },
-          { guard: { type: 'intent', params: { intent: 'help' } }, actions: [resetMisunderstandings, say('root.help'), sayMenu()] },
+          {
+            guard: { type: 'intent', params: { intent: 'greet' } },
+            actions: [resetMisunderstandings, say('root.welcome'), sayMenu()],
+          },
+          {
+            guard: { type: 'intent', params: { intent: 'help' } },
+            actions: [resetMisunderstandings, say('root.help'), sayMenu()],
+          },
           {
             guard: { type: 'intent', params: { intent: 'materials' } },
             actions: [resetMisunderstandings, say('info.materials'), sayMenu()],
           },
-          { guard: { type: 'intent', params: { intent: 'hours' } }, actions: [resetMisunderstandings, say('info.hours'), sayMenu()] },
+          {
+            guard: { type: 'intent', params: { intent: 'hours' } },
+            actions: [resetMisunderstandings, say('info.hours'), sayMenu()],
+          },
           {
             guard: { type: 'intent', params: { intent: 'channels' } },
             actions: [resetMisunderstandings, say('info.channels'), sayMenu()],
           },
+          { ...resumeApplication, actions: resetMisunderstandings },
           {
             guard: { type: 'intent', params: { intent: 'apply' } },
-            actions: [resetMisunderstandings, say('apply.intro', [intentButton('materials', 'menu.materials'), intentButton('agent', 'menu.agent')])],
+            actions: resetMisunderstandings,
+            target: 'application',
           },
           {
             guard: { type: 'intent', params: { intent: 'close' } },
-            actions: [resetMisunderstandings, say('close.intro', [intentButton('agent', 'menu.agent')])],
+            actions: resetMisunderstandings,
+            target: 'closure',
           },
           {
             guard: { type: 'intent', params: { intent: 'status' } },
@@ -85,6 +101,8 @@ export const conversationMachine = conversationSetup.createMachine({
         ],
       },
     },
+    application: applicationState,
+    closure: closureState,
     handoff: handoffState,
     survey: surveyState,
   },

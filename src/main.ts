@@ -24,6 +24,11 @@ import { startWechatOfficial } from './server/routes/wechat-official.js';
 import { MemoryTicketStore } from './store/memory-ticket-store.js';
 import { RedisTicketStore } from './store/redis-ticket-store.js';
 import type { TicketStore } from './store/ticket-store.js';
+import { loadRegionTable } from './domain/region-table.js';
+import { ticketEffects } from './runtime/ticket-effects.js';
+import { adminRoutes } from './server/routes/admin.js';
+import { Notify } from './notify/notify.js';
+import { statusLookups } from './notify/lookups.js';
 import { createHandoff } from './handoff/create.js';
 import { handoffEffects } from './handoff/effects.js';
 import type { HandoffService } from './handoff/service.js';
@@ -39,6 +44,8 @@ export interface Kefu {
   sessions: SessionStore;
   outbox: OutboxStore;
   tickets: TicketStore;
+  /** Timers, SLA deadlines and counters, reliable proactive delivery (issue 5). */
+  notify: Notify;
   handoff: HandoffService;
   catalog: Catalog;
   redis?: Redis;
@@ -64,9 +71,11 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     ? new RedisSessionStore(redis, { turnWaitMs: config.TURN_WAIT_MS })
     : new MemorySessionStore(() => clock.now(), { turnWaitMs: config.TURN_WAIT_MS, dedupeTtlMs: 86_400_000 });
   const outbox: OutboxStore = redis ? new RedisOutboxStore(redis) : new MemoryOutboxStore();
-  const tickets: TicketStore = redis ? new RedisTicketStore(redis) : new MemoryTicketStore();
+  const notify = new Notify({ ...(redis ? { redis } : {}), clock, logger });
+  const tickets: TicketStore = notify.trackTickets(redis ? new RedisTicketStore(redis) : new MemoryTicketStore());
+  const halls = loadRegionTable(config.REGION_TABLE_PATH);
   const catalog = await Catalog.load();
-  const channels = new ChannelRegistry();
+  const channels: ChannelRegistry = notify.channels;
   const web = new WebChannel((id, messages) => outbox.append(id, messages), () => clock.now());
   channels.register(web);
 
@@ -83,6 +92,12 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const effects: EffectHandlers = {
     ...handoffEffects(handoff),
     rememberLocale: () => {},
+    ...ticketEffects({
+      tickets,
+      halls,
+      lookups: statusLookups({ tickets: () => tickets, text: (key, params, locale) => catalog.text({ key, params }, locale), regionTable: halls }),
+    }),
+    ...notify.effects,
   };
 
   const limits = createRateLimits({
@@ -117,6 +132,8 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     maxTextLength: config.MAX_TEXT_LENGTH,
   });
 
+  notify.bind((target, event, eventId) => runtime.dispatch(target, event, eventId));
+
   recordTranscripts(runtime, handoff.d.store, handoff.d.bus, (err) => logger.warn({ err }, 'transcript not kept'));
 
   // Optional channels: each starts only when its configuration is present (issue 8).
@@ -133,6 +150,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const optional = configured.filter((c): c is StartedChannel => c !== undefined);
   for (const c of optional) channels.register(c.adapter);
   const plugins = optional.flatMap((c) => (c.plugin ? [c.plugin] : []));
+  plugins.push(adminRoutes({ token: config.ADMIN_TOKEN, tickets, runtime, clock }));
   plugins.push(agentRoutes(handoff, { maxTextLength: config.MAX_TEXT_LENGTH }));
 
   const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping(), plugins, rateLimit: limits.plugin });
@@ -145,11 +163,13 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     sessions,
     outbox,
     tickets,
+    notify,
     handoff,
     catalog,
     ...(redis ? { redis } : {}),
     app,
     async close() {
+      await notify.close();
       await app.close();
       await runtime.drain();
       for (const c of optional) await c.close?.();

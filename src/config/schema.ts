@@ -28,7 +28,10 @@ const agentTokens = z
       const name = pair.slice(0, i).trim();
       const token = pair.slice(i + 1).trim();
       if (i <= 0 || !name || token.length < 3) {
-        ctx.addIssue({ code: 'custom', message: 'expected name:token pairs separated by commas, tokens of 3+ characters' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected name:token pairs separated by commas, tokens of 3+ characters',
+        });
         return z.NEVER;
       }
       map.set(token, name);
@@ -47,6 +50,8 @@ export const configSchema = z.object({
   /** Idle time after which a conversation's session is forgotten. */
   SESSION_TTL_MINUTES: positiveInt(30),
   ADMIN_TOKEN: optionalString,
+  /** JSON file of business halls (src/domain/region-table.ts); the built-in sample when unset. */
+  REGION_TABLE_PATH: optionalString,
   AGENT_TOKENS: agentTokens,
   /** When agents take conversations, `HH:MM-HH:MM` in AGENT_TIMEZONE (may pass midnight); outside, the bot offers a callback or a message. */
   AGENT_HOURS: z
@@ -81,7 +86,10 @@ export const configSchema = z.object({
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: optionalString,
   /** `true`: run the Bot Framework endpoint without credentials, for the Bot Framework Emulator only. */
-  BOTFRAMEWORK_EMULATOR: z.enum(['true', 'false', '']).default('false').transform((v) => v === 'true'),
+  BOTFRAMEWORK_EMULATOR: z
+    .enum(['true', 'false', ''])
+    .default('false')
+    .transform((v) => v === 'true'),
   WECHATY_PUPPET: optionalString,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
   WECHAT_TOKEN: optionalString,
