@@ -1,0 +1,236 @@
+import { checkAddress, parseAddress } from '../src/domain/address.js';
+import { checkCreditCode } from '../src/domain/credit-code.js';
+import { checkMobile } from '../src/domain/phone.js';
+import { checkResidentId } from '../src/domain/resident-id.js';
+import type { Field, FieldValues, UserType } from './application-fields.js';
+
+/** What one message says about an application. */
+export interface Reading {
+  userType?: UserType;
+  values: Partial<FieldValues>;
+  /** Values the user gave that a validator refused, with the validator's reason. */
+  errors: { field: Field; reason: string }[];
+  /** Fields the user wants to change without giving the new value yet ("手机号换一个"). */
+  redo: Field[];
+}
+
+export interface ReadContext {
+  expecting?: Field;
+  userType?: UserType;
+  missing: readonly Field[];
+  /** Today, from the event (machines have no clock): ID birth dates may not be in the future. */
+  today: Date;
+}
+
+type Tag = 'legalRep' | 'handlerId' | 'handlerName' | 'creditCode' | 'company' | 'id' | 'name' | 'phone' | 'address';
+const ID_SUFFIX = '(?:的)?(?:身份证|证件)?(?:号码|号)?';
+// Longer labels first: at one position the regex takes the first alternative that matches.
+const LABELS: [Tag, string][] = [
+  [
+    'legalRep',
+    `法定代表人${ID_SUFFIX}|法人代表${ID_SUFFIX}|法人${ID_SUFFIX}|legal rep(?:resentative)?(?:'s)?(?: id(?: number)?)?`,
+  ],
+  ['handlerId', `经办人(?:的)?身份证(?:号码|号)?|handler(?:'s)? id(?: number)?`],
+  ['handlerName', `经办人(?:姓名|名字)?|handler(?:'s)?(?: name)?`],
+  [
+    'creditCode',
+    '统一社会信用代码|社会信用代码|信用代码|营业执照(?:号码|编号|号)?|执照号码?|(?:unified social )?credit code|business licen[cs]e(?: number)?',
+  ],
+  ['company', '公司名称|企业名称|单位名称|公司名|company name|\\bcompany\\b'],
+  ['id', '身份证(?:号码|号)?|证件号码?|\\bid(?: card)?(?: number| no\\.?)?\\b'],
+  ['name', '姓名|名字(?:是|叫)?|我叫|my name is|full name|\\bname\\b'],
+  ['phone', '手机号码|手机号|手机|联系电话|电话号码|电话|联系方式|mobile(?: number)?|phone(?: number)?|\\btel\\b'],
+  ['address', '服务地址|详细地址|地址|住址|(?:service )?address'],
+];
+const LABEL = new RegExp(LABELS.map(([tag, src]) => `(?<${tag}>${src})`).join('|'), 'gi');
+const LONG_TOKEN = /(?<![0-9A-Za-z])(?:\d{6} \d{8} \d{3}[0-9Xx]|[0-9A-Za-z]{15,20})(?![0-9A-Za-z])/g;
+const PHONE_RUN = /(?<![0-9A-Za-z+])(?:\+?86[\s-]?)?\d(?:[\s-]?\d){6,12}(?![0-9A-Za-z])/g;
+const SEPARATORS = /[,;。、\n]/;
+const CORRECTION =
+  /(?:写|填|输|打)?错了?|有误|不对|(?:要|想)?(?:改|换|更正|修改|更新)(?:一下|一个|成|为|到)?|应该是|\b(?:wrong|change(?: it| my \w+)?(?: to)?|update|correct(?:ion)?|another|new|instead)\b/gi;
+const FILLER =
+  /我要|我想|想要|申请|办理|开通|一下|异地服务|异地|服务|个人用户|企业用户|个人|企业|用户|您好|你好|请|帮我|\b(?:i want to|i'd like to|apply(?:ing)?|for|cross-region|service|personal|enterprise|user|please|hi|hello)\b/gi;
+const COMPANY =
+  /([\p{L}\p{N}()（）·&.\s-]{2,40}?(?:有限责任公司|股份有限公司|有限公司|集团|公司|co\.?,? ?ltd\.?|ltd\.?|inc\.?|corporation|company))/iu;
+const ID_TAGS = new Set<Tag>(['legalRep', 'handlerId', 'id']);
+
+const clean = (s: string) =>
+  s
+    .replace(CORRECTION, ' ')
+    .replace(/^[\s:=是为在-]+|[\s:=,;。、.!！?？-]+$/g, '')
+    .trim();
+const hasDigit = (s: string) => /\d/.test(s);
+const plausibleName = (s: string) =>
+  !hasDigit(s) && /^[\p{L}·.' -]+$/u.test(s) && ([...s].length >= 2 || /^[A-Za-z]/.test(s)) && [...s].length <= 30;
+
+/** Which user type the words say, if any. */
+export function userTypeOf(text: string): UserType | undefined {
+  if (/个人|個人|\b(?:personal|individual)\b/i.test(text)) return 'personal';
+  if (/企业|企業|公司|\b(?:enterprise|business|company|corporate)\b/i.test(text)) return 'enterprise';
+  return undefined;
+}
+
+/**
+ * Reads every application field in a message: labelled ("手机13812345678", "address: ..."),
+ * recognisable by shape (ID numbers, credit codes, mobiles, addresses, company names), or the
+ * whole message when it answers the question asked. Invalid values come back as errors with
+ * the validator's reason, so the user is told exactly what to fix.
+ */
+export function readApplication(raw: string, ctx: ReadContext): Reading {
+  let text = raw.normalize('NFKC');
+  const out: Reading = { values: {}, errors: [], redo: [] };
+  const userType = ctx.userType ?? userTypeOf(text);
+  if (userType) out.userType = userType;
+  const error = (field: Field, reason: string) => {
+    if (!out.errors.some((e) => e.field === field) && out.values[field] === undefined)
+      out.errors.push({ field, reason });
+  };
+
+  const labels = [...text.matchAll(LABEL)].map((m) => {
+    const tag = (Object.entries(m.groups ?? {}).find(([, v]) => v !== undefined)?.[0] ?? 'name') as Tag;
+    return { tag, start: m.index, end: m.index + m[0].length };
+  });
+  const labelAt = (pos: number): Tag | undefined => labels.filter((l) => l.end <= pos).at(-1)?.tag;
+
+  // Ticket-free numbers first, so a phone inside an ID number is never read.
+  const idQueue: Field[] = userType === 'enterprise' ? enterpriseIdOrder(ctx) : ['idNumber'];
+  const blank = (start: number, length: number) =>
+    (text = text.slice(0, start) + '#'.repeat(length) + text.slice(start + length));
+  for (const m of [...text.matchAll(LONG_TOKEN)]) {
+    const value = m[0].replace(/ /g, '').toUpperCase();
+    if ((value.match(/\d/g) ?? []).length < 6) continue;
+    const tag = labelAt(m.index);
+    const idField = (): Field =>
+      tag === 'legalRep'
+        ? 'legalRepIdNumber'
+        : tag === 'handlerId'
+          ? 'idNumber'
+          : (idQueue.shift() ?? ctx.expecting ?? 'idNumber');
+    const id = checkResidentId(value, ctx.today);
+    const credit = checkCreditCode(value);
+    const expectsCredit = ctx.expecting === 'creditCode' && !(tag && ID_TAGS.has(tag));
+    if (tag === 'creditCode' || (expectsCredit && !id.ok)) {
+      if (credit.ok) out.values.creditCode = credit.value;
+      else error('creditCode', credit.reason);
+    } else if (id.ok) {
+      setId(out, idField(), id.value);
+    } else if (credit.ok) {
+      out.values.creditCode = credit.value;
+    } else if (
+      /^\d+X?$/.test(value) &&
+      (value.length === 18 || (tag && ID_TAGS.has(tag)) || isIdField(ctx.expecting))
+    ) {
+      error(idField(), id.reason);
+    } else if (!/^\d+X?$/.test(value)) {
+      error('creditCode', credit.reason);
+    } else continue;
+    blank(m.index, m[0].length);
+  }
+  for (const m of [...text.matchAll(PHONE_RUN)]) {
+    const phone = checkMobile(m[0]);
+    if (phone.ok) out.values.phone = phone.value;
+    else if (labelAt(m.index) === 'phone' || ctx.expecting === 'phone') error('phone', phone.reason);
+    else continue;
+    blank(m.index, m[0].length);
+  }
+
+  // Labelled words: the value runs to the next label, and (except an English address) to a separator.
+  const rest: string[] = [];
+  let cursor = 0;
+  labels.forEach((label, i) => {
+    rest.push(text.slice(cursor, label.start));
+    const end = labels[i + 1]?.start ?? text.length;
+    const span = text.slice(label.end, end);
+    const englishAddress = label.tag === 'address' && !/[\u4e00-\u9fff]/.test(span);
+    const cut = englishAddress ? span.search(/[;。\n]/) : span.search(SEPARATORS);
+    const value = clean((cut >= 0 ? span.slice(0, cut) : span).replace(/#+/g, ''));
+    if (cut >= 0) rest.push(span.slice(cut));
+    cursor = end;
+    const field = fieldOfTag(label.tag, userType);
+    if (value !== '') readLabelled(out, field, value, error);
+    if (field && !out.errors.some((e) => e.field === field) && new RegExp(CORRECTION.source, 'i').test(raw))
+      out.redo.push(field);
+  });
+  rest.push(text.slice(cursor));
+
+  // Unlabelled parts: a company by its suffix, an address by its province or city, the answer asked for.
+  const segments = rest
+    .join(',')
+    .split(SEPARATORS)
+    .map((s) => clean(s.replace(/#+/g, '')))
+    .filter(Boolean);
+  for (const seg of segments) {
+    const company = COMPANY.exec(seg)?.[1]?.trim();
+    if (company && out.values.company === undefined) out.values.company = company;
+    else if (out.values.address === undefined && (parseAddress(seg).city || parseAddress(seg).province))
+      readLabelled(out, 'address', seg, error);
+  }
+  const anything = Object.keys(out.values).length + out.errors.length + out.redo.length > 0;
+  const answer = segments.map((s) => s.replace(FILLER, '').trim()).find((s) => s !== '');
+  if (ctx.expecting === 'name' && out.values.name === undefined && answer && plausibleName(answer))
+    out.values.name = answer;
+  if (ctx.expecting === 'company' && out.values.company === undefined && answer && !hasDigit(answer))
+    out.values.company = answer;
+  // Digits where a number is asked are an attempt at it; words are left to the digressions.
+  if (!anything && ctx.expecting && answer) {
+    if (ctx.expecting === 'address') readLabelled(out, 'address', answer, error);
+    else if (ctx.expecting === 'phone' && hasDigit(answer)) {
+      const phone = checkMobile(answer);
+      error('phone', phone.ok ? 'format' : phone.reason);
+    } else if (ctx.expecting === 'creditCode' && hasDigit(answer)) error('creditCode', 'format');
+    else if (isIdField(ctx.expecting) && hasDigit(answer)) error(ctx.expecting, 'format');
+  }
+  // A field that got its new value in the same message is no longer waiting for one.
+  out.redo = [...new Set(out.redo)].filter((f) => out.values[f] === undefined);
+  return out;
+}
+
+function readLabelled(
+  out: Reading,
+  field: Field | undefined,
+  value: string,
+  error: (f: Field, r: string) => void,
+): void {
+  if (field === 'name' && plausibleName(value)) out.values.name = value;
+  else if (field === 'company' && !hasDigit(value.replace(/[()（）]/g, ''))) out.values.company = value;
+  else if (field === 'address') {
+    const a = checkAddress(value);
+    if (a.ok) out.values.address = { province: a.province.name, city: a.city.name, detail: a.detail };
+    else error('address', a.reason);
+  }
+}
+
+const isIdField = (f: Field | undefined): f is 'idNumber' | 'legalRepIdNumber' =>
+  f === 'idNumber' || f === 'legalRepIdNumber';
+
+function setId(out: Reading, field: Field, value: string): void {
+  if (field === 'legalRepIdNumber') out.values.legalRepIdNumber = value;
+  else out.values.idNumber = value;
+}
+
+/** Unlabelled enterprise IDs fill what is asked first, then the legal representative's, then the handler's. */
+function enterpriseIdOrder(ctx: ReadContext): Field[] {
+  const order: Field[] = ['legalRepIdNumber', 'idNumber'];
+  const missing = order.filter((f) => ctx.missing.includes(f));
+  const first = isIdField(ctx.expecting) ? [ctx.expecting] : [];
+  return [...new Set<Field>([...first, ...missing, ...order])];
+}
+
+function fieldOfTag(tag: Tag, userType: UserType | undefined): Field | undefined {
+  switch (tag) {
+    case 'legalRep':
+      return 'legalRepIdNumber';
+    case 'handlerId':
+    case 'id':
+      return 'idNumber';
+    case 'handlerName':
+    case 'name':
+      return 'name';
+    case 'creditCode':
+      return 'creditCode';
+    case 'company':
+      return userType === 'personal' ? undefined : 'company';
+    default:
+      return tag;
+  }
+}
