@@ -63,7 +63,9 @@ describe('wechaty adapter with wechaty-puppet-mock', () => {
     const customer = newCustomer();
     const before = said.length;
     let first = '';
-    puppet.once('message', ({ messageId }) => (first = messageId));
+    puppet.once('message', ({ messageId }) => {
+      first = messageId;
+    });
     customer.say('营业时间').to(bot);
     await eventually(() => saidTo(customer.id).length > 0);
     await kefu.runtime.drain();
