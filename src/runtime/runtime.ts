@@ -13,6 +13,7 @@ import type { Clock, SessionRecord, SessionStore, TurnTicket } from '../core/por
 import type { Catalog } from './catalog.js';
 import type { ChannelRegistry } from './delivery.js';
 import type { EffectContext, EffectHandler, EffectHandlers } from './effects.js';
+import type { TurnObserver } from './observer.js';
 import { sanitizeText } from './sanitize-text.js';
 import {
   CONVERSATION_MACHINE_VERSION,
@@ -34,8 +35,15 @@ export interface RuntimeOptions {
   logger: Logger;
   sessionTtlMs: number;
   maxTextLength: number;
+  /** Told about every turn, effect and failure (metrics, analytics); optional. */
+  observer?: TurnObserver;
   /** Counts a user's message against their rate limit; false refuses it politely (no turn). */
   admit?: (message: InboundMessage) => Promise<boolean>;
+}
+
+/** What a turn touched, gathered while it runs, for its log line and the observer. */
+interface TurnTrace {
+  tickets: Set<string>;
 }
 
 export interface TurnResult {
@@ -101,6 +109,9 @@ export class Runtime {
 
     const started = await this.o.sessions.beginTurn(message.conversationId, `${message.channel}:${message.messageId}`);
     if (started.kind === 'duplicate') return { replies: started.replies, duplicate: true };
+    const startedAt = performance.now();
+    const trace: TurnTrace = { tickets: new Set() };
+    let understood: Understanding | undefined;
     const input: ConversationInput = {
       channel: message.channel,
       userId: message.userId,
@@ -113,12 +124,19 @@ export class Runtime {
       input,
       async (snapshot, session) => {
         const understanding = await this.understand(text, snapshot, session);
+        understood = understanding;
         const event: ConversationEvent = { type: 'user.said', text, understanding, at: this.o.clock.now() };
         if (message.locale) event.channelLocale = message.locale;
         return event;
       },
       { text, turns: turn },
+      trace,
     );
+    this.observeTurn(message.conversationId, message.channel, 'user.said', startedAt, trace, {
+      started: !started.session,
+      text,
+      ...(understood ? { intent: understood.intent, confidence: understood.confidence } : {}),
+    });
     return { replies, duplicate: false, seq: started.turn.seq, turn };
   }
 
@@ -129,12 +147,17 @@ export class Runtime {
   ): Promise<OutboundMessage[]> {
     const started = await this.o.sessions.beginTurn(target.conversationId, `event:${eventId}`);
     if (started.kind === 'duplicate') return started.replies;
+    const startedAt = performance.now();
+    const trace: TurnTrace = { tickets: new Set('number' in event ? [event.number] : []) };
     const input: ConversationInput = {
       channel: target.channel,
       userId: target.userId,
       locale: target.locale ?? DEFAULT_LOCALE,
     };
-    const replies = await this.inTurn(started.turn, started.session, input, async () => event);
+    const replies = await this.inTurn(started.turn, started.session, input, async () => event, undefined, trace);
+    this.observeTurn(target.conversationId, target.channel, event.type, startedAt, trace, {
+      started: !started.session,
+    });
     if (replies.length > 0) {
       await this.o.channels.push({ ...target, messages: replies, eventId });
     }
@@ -148,6 +171,7 @@ export class Runtime {
     input: ConversationInput,
     makeEvent: (snapshot: ConversationSnapshot, session: SessionRecord | undefined) => Promise<ConversationEvent>,
     user?: { text: string; turns: number },
+    trace?: TurnTrace,
   ): Promise<OutboundMessage[]> {
     const text = user?.text;
     try {
@@ -196,6 +220,8 @@ export class Runtime {
           continue;
         }
         const followUp = await handler(effect.params as never, ctx());
+        this.observeEffect(effect, turn.conversationId, snapshot.context.channel, trace);
+        if (followUp?.type === 'ticket.created') trace?.tickets.add(followUp.number);
         if (followUp) {
           if (++steps > MAX_STEPS) throw new Error(`conversation machine exceeded ${MAX_STEPS} steps in one turn`);
           const next = step(snapshot, followUp);
@@ -220,10 +246,64 @@ export class Runtime {
       await this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs);
       return replies;
     } catch (err) {
+      this.observeError(err);
       await this.o.sessions.abortTurn(turn).catch((abortErr: unknown) => {
         this.o.logger.error({ err: abortErr, conversationId: turn.conversationId }, 'could not abort turn');
       });
       throw err;
+    }
+  }
+
+  /** One line per turn with the conversation and the tickets it touched; the observer hears of it too. */
+  private observeTurn(
+    conversationId: string,
+    channel: InboundMessage['channel'],
+    event: ConversationEvent['type'],
+    startedAt: number,
+    trace: TurnTrace,
+    extra: { started: boolean; text?: string; intent?: Intent; confidence?: number },
+  ): void {
+    const durationMs = performance.now() - startedAt;
+    const tickets = [...trace.tickets];
+    this.o.logger.info(
+      {
+        conversationId,
+        channel,
+        event,
+        ...(tickets.length > 0 ? { ticket: tickets.join(',') } : {}),
+        ...(extra.intent ? { intent: extra.intent, confidence: extra.confidence } : {}),
+        durationMs: Math.round(durationMs * 10) / 10,
+      },
+      'turn',
+    );
+    if (!this.o.observer) return;
+    try {
+      this.o.observer.turn({ conversationId, channel, event, tickets, durationMs, at: this.o.clock.now(), ...extra });
+    } catch (err) {
+      this.o.logger.warn({ err, conversationId }, 'turn observer failed');
+    }
+  }
+
+  private observeEffect(
+    effect: Effect,
+    conversationId: string,
+    channel: InboundMessage['channel'],
+    trace?: TurnTrace,
+  ): void {
+    if (effect.type === 'updateTicket') trace?.tickets.add(effect.params.number);
+    try {
+      this.o.observer?.effect(effect.type, effect.params, { conversationId, channel, at: this.o.clock.now() });
+    } catch (err) {
+      this.o.logger.warn({ err, conversationId }, 'effect observer failed');
+    }
+  }
+
+  private observeError(err: unknown): void {
+    const code = (err as { code?: unknown } | undefined)?.code;
+    try {
+      this.o.observer?.error(typeof code === 'string' && code.startsWith('KEFU_') ? code : 'KEFU_INTERNAL');
+    } catch {
+      // An observer's failure must not hide the turn's own error.
     }
   }
 
