@@ -88,6 +88,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     dispatch: (target, event, eventId) => runtime.dispatch(target, event, eventId),
     understand: async (text, locale) => (await topics.understand(text, { locale })).intent,
     tickets: () => tickets,
+    notifyHandoff: async (notice) => channels.get(notice.channel)?.notifyHandoff?.(notice),
   });
   const effects: EffectHandlers = {
     ...handoffEffects(handoff),

@@ -6,7 +6,10 @@ import { MemoryHandoffStore } from './memory-store.js';
 import { RedisHandoffStore } from './redis-store.js';
 import { HandoffService, type HandoffServiceDeps } from './service.js';
 
-type Ports = Pick<HandoffServiceDeps, 'clock' | 'dispatch' | 'push' | 'text' | 'understand' | 'tickets'>;
+type Ports = Pick<
+  HandoffServiceDeps,
+  'clock' | 'dispatch' | 'push' | 'text' | 'understand' | 'tickets' | 'notifyHandoff'
+>;
 
 /** The handoff service from configuration: Redis store and pub/sub with `redis`, in-memory without. */
 export function createHandoff(config: Config, redis: Redis | undefined, ports: Ports): HandoffService {

@@ -3,7 +3,7 @@ import type { HandoffEndReason, HandoffReason } from '../core/effect.js';
 import type { ConversationEvent } from '../core/event.js';
 import type { ChannelId, Locale, MessageRef } from '../core/message.js';
 import type { Intent } from '../core/nlu.js';
-import type { Clock, Delivery } from '../core/ports.js';
+import type { Clock, Delivery, HandoffNotice } from '../core/ports.js';
 import { maskPersonalData } from '../domain/pii-mask.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { AgentEventBus } from './events.js';
@@ -34,6 +34,8 @@ export interface HandoffServiceDeps {
   agents: ReadonlyMap<string, string>;
   /** What a line of text asks for, to tell the agent what the user wanted. */
   understand?: (text: string, locale: Locale) => Promise<Intent>;
+  /** Tell the user's platform a human is taking over, where it has a protocol for that (Bot Framework). */
+  notifyHandoff?: (notice: HandoffNotice) => Promise<void>;
   /** The user's tickets, when the ticket store is wired. */
   tickets?: () => { listByUser(channel: ChannelId, userId: string): Promise<Ticket[]> } | undefined;
 }
@@ -98,7 +100,18 @@ export class HandoffService {
         ...(intent ? { intent } : {}),
         requestedAt: now,
       });
-      if (created) await this.d.bus.publish({ type: 'queue.changed' });
+      if (created) {
+        await this.d.bus.publish({ type: 'queue.changed' });
+        // The platform's own handoff protocol is a courtesy: our queue has the conversation either way.
+        await this.d
+          .notifyHandoff?.({
+            conversationId: target.conversationId,
+            channel: target.channel,
+            userId: target.userId,
+            reason,
+          })
+          .catch(() => {});
+      }
     }
     return this.status(target.conversationId);
   }
