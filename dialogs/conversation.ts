@@ -7,6 +7,8 @@ import { closureState } from './closure.js';
 import { ticketNotice } from './ticket-notice.js';
 import { handoffState } from './handoff.js';
 import { surveyState } from './survey.js';
+import { delayNoticeTransitions, statusState, ticketNumberTransition } from './status.js';
+import { hoursState } from './hours.js';
 
 /**
  * Bump when a state is renamed or removed: stored snapshots of another version are not
@@ -24,6 +26,7 @@ export const conversationMachine = conversationSetup.createMachine({
   on: {
     'session.restarted': { actions: say('root.restarted') },
     'ticket.statusChanged': ticketNotice,
+    'timer.fired': [...delayNoticeTransitions],
   },
   states: {
     ready: {
@@ -45,6 +48,7 @@ export const conversationMachine = conversationSetup.createMachine({
             guard: { type: 'intent', params: { intent: 'greet' } },
             actions: [resetMisunderstandings, say('root.welcome'), sayMenu()],
           },
+          { ...ticketNumberTransition, actions: resetMisunderstandings },
           {
             guard: { type: 'intent', params: { intent: 'help' } },
             actions: [resetMisunderstandings, say('root.help'), sayMenu()],
@@ -55,7 +59,8 @@ export const conversationMachine = conversationSetup.createMachine({
           },
           {
             guard: { type: 'intent', params: { intent: 'hours' } },
-            actions: [resetMisunderstandings, say('info.hours'), sayMenu()],
+            actions: resetMisunderstandings,
+            target: 'hours',
           },
           {
             guard: { type: 'intent', params: { intent: 'channels' } },
@@ -74,7 +79,8 @@ export const conversationMachine = conversationSetup.createMachine({
           },
           {
             guard: { type: 'intent', params: { intent: 'status' } },
-            actions: [resetMisunderstandings, say('status.intro'), sayMenu()],
+            actions: resetMisunderstandings,
+            target: 'status',
           },
           {
             guard: { type: 'intentIn', params: { intents: ['complaint', 'suggestion'] } },
@@ -105,6 +111,8 @@ export const conversationMachine = conversationSetup.createMachine({
     closure: closureState,
     handoff: handoffState,
     survey: surveyState,
+    status: statusState,
+    hours: hoursState,
   },
 });
 
