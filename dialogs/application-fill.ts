@@ -1,6 +1,6 @@
 import type { UserSaidEvent } from '../src/core/event.js';
 import type { ReplyRef } from '../src/core/message.js';
-import { missingFields, type ApplicationDraft, type Field } from './application-fields.js';
+import { FIELD_ORDER, missingFields, type ApplicationDraft, type Field } from './application-fields.js';
 import { readApplication } from './application-parse.js';
 
 /** Which family of validator messages explains an invalid field. */
@@ -26,8 +26,14 @@ const isField = (a: Asking | undefined): a is Field =>
 
 /** Reads the message against the draft (without changing anything). */
 export function readFor(draft: FlowDraft, event: UserSaidEvent) {
+  // "谢谢" or "查进度" is not a name, whatever was asked: only words without a clear intent answer it.
+  const free = event.understanding.intent === 'other';
+  const expecting =
+    isField(draft.asking) && (free || (draft.asking !== 'name' && draft.asking !== 'company'))
+      ? draft.asking
+      : undefined;
   return readApplication(event.text, {
-    ...(isField(draft.asking) ? { expecting: draft.asking } : {}),
+    ...(expecting ? { expecting } : {}),
     ...(draft.userType ? { userType: draft.userType } : {}),
     missing: missingFields(draft),
     today: new Date(event.at),
@@ -52,7 +58,10 @@ export function fillDraft(
   event: UserSaidEvent,
   quiet = false,
 ): { draft: FlowDraft; replies: ReplyRef[] } {
-  const r = readFor(draft, event);
+  let r = readFor(draft, event);
+  // "个人，张三": once the type is known, the rest may answer its first question.
+  if (!draft.userType && r.userType)
+    r = readFor({ ...draft, userType: r.userType, asking: FIELD_ORDER[r.userType][0]! }, event);
   const next: FlowDraft = { ...draft, ...r.values };
   const replies: ReplyRef[] = [];
   if (!draft.userType && r.userType) {

@@ -8,7 +8,9 @@ import { conversationSetup, type ConversationContext } from './setup.js';
 
 /** The user would rather go to a business hall (线下办理). */
 export const wantsOffline = (text: string): boolean =>
-  /营业厅|營業廳|线下|線下|到店|现场办理|現場辦理|business hall|in person|offline/i.test(text);
+  /(?:去|到|在)(?:营业厅|營業廳|网点|網點)(?:办|辦|申请|申請)|线下|線下|到店|现场办理|現場辦理|(?:at|to|visit) (?:a |the )?business hall|in person|offline/i.test(
+    text,
+  );
 
 /** Halls shown at most: a long list in a chat is not read. */
 const MAX_HALLS = 5;

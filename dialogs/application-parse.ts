@@ -54,11 +54,19 @@ const COMPANY =
   /([\p{L}\p{N}()（）·&.\s-]{2,40}?(?:有限责任公司|股份有限公司|有限公司|集团|公司|co\.?,? ?ltd\.?|ltd\.?|inc\.?|corporation|company))/iu;
 const ID_TAGS = new Set<Tag>(['legalRep', 'handlerId', 'id']);
 
-const clean = (s: string) =>
-  s
+// What is left of "my address is wrong" once the correction words are gone says nothing.
+const EMPTY_WORDS = /^(?:\s|\b(?:is|are|was|my|the|it|to|a|an|please|one)\b)*$/i;
+const clean = (s: string) => {
+  const out = s
     .replace(CORRECTION, ' ')
     .replace(/^[\s:=是为在-]+|[\s:=,;。、.!！?？-]+$/g, '')
     .trim();
+  return EMPTY_WORDS.test(out) ? '' : out;
+};
+const mentionsPlace = (s: string) => {
+  const p = parseAddress(s);
+  return p.city !== undefined || p.province !== undefined || p.ambiguous !== undefined;
+};
 const hasDigit = (s: string) => /\d/.test(s);
 const plausibleName = (s: string) =>
   !hasDigit(s) && /^[\p{L}·.' -]+$/u.test(s) && ([...s].length >= 2 || /^[A-Za-z]/.test(s)) && [...s].length <= 30;
@@ -94,6 +102,14 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
 
   // Ticket-free numbers first, so a phone inside an ID number is never read.
   const idQueue: Field[] = userType === 'enterprise' ? enterpriseIdOrder(ctx) : ['idNumber'];
+  // The next ID field not already given earlier in this message.
+  const nextId = (): Field | undefined => {
+    while (idQueue.length > 0) {
+      const f = idQueue.shift()!;
+      if (out.values[f] === undefined) return f;
+    }
+    return undefined;
+  };
   const blank = (start: number, length: number) =>
     (text = text.slice(0, start) + '#'.repeat(length) + text.slice(start + length));
   for (const m of [...text.matchAll(LONG_TOKEN)]) {
@@ -105,7 +121,7 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
         ? 'legalRepIdNumber'
         : tag === 'handlerId'
           ? 'idNumber'
-          : (idQueue.shift() ?? ctx.expecting ?? 'idNumber');
+          : (nextId() ?? ctx.expecting ?? 'idNumber');
     const id = checkResidentId(value, ctx.today);
     const credit = checkCreditCode(value);
     const expectsCredit = ctx.expecting === 'creditCode' && !(tag && ID_TAGS.has(tag));
@@ -117,8 +133,9 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
     } else if (credit.ok) {
       out.values.creditCode = credit.value;
     } else if (
-      /^\d+X?$/.test(value) &&
-      (value.length === 18 || (tag && ID_TAGS.has(tag)) || isIdField(ctx.expecting))
+      (tag && ID_TAGS.has(tag)) ||
+      isIdField(ctx.expecting) ||
+      (/^\d+X?$/.test(value) && value.length === 18)
     ) {
       error(idField(), id.reason);
     } else if (!/^\d+X?$/.test(value)) {
@@ -156,29 +173,34 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
   // Unlabelled parts: a company by its suffix, an address by its province or city, the answer asked for.
   const segments = rest
     .join(',')
-    .split(SEPARATORS)
+    // English addresses are written with commas; there only ; and new lines separate fields.
+    .split(/[\u4e00-\u9fff]/.test(text) ? SEPARATORS : /[;。\n]/)
     .map((s) => clean(s.replace(/#+/g, '')))
     .filter(Boolean);
   for (const seg of segments) {
     const company = COMPANY.exec(seg)?.[1]?.trim();
     if (company && out.values.company === undefined) out.values.company = company;
-    else if (out.values.address === undefined && (parseAddress(seg).city || parseAddress(seg).province))
-      readLabelled(out, 'address', seg, error);
+    else if (out.values.address === undefined && mentionsPlace(seg)) readLabelled(out, 'address', seg, error);
   }
   const anything = Object.keys(out.values).length + out.errors.length + out.redo.length > 0;
-  const answer = segments.map((s) => s.replace(FILLER, '').trim()).find((s) => s !== '');
+  const answer = segments.map((s) => clean(s.replace(FILLER, ' ').replace(/^[\s,;、]+/, ''))).find((s) => s !== '');
   if (ctx.expecting === 'name' && out.values.name === undefined && answer && plausibleName(answer))
     out.values.name = answer;
   if (ctx.expecting === 'company' && out.values.company === undefined && answer && !hasDigit(answer))
     out.values.company = answer;
   // Digits where a number is asked are an attempt at it; words are left to the digressions.
   if (!anything && ctx.expecting && answer) {
-    if (ctx.expecting === 'address') readLabelled(out, 'address', answer, error);
+    if (ctx.expecting === 'address') readLabelled(out, 'address', clean(rest.join(' ').replace(/#+/g, '')), error);
     else if (ctx.expecting === 'phone' && hasDigit(answer)) {
       const phone = checkMobile(answer);
       error('phone', phone.ok ? 'format' : phone.reason);
-    } else if (ctx.expecting === 'creditCode' && hasDigit(answer)) error('creditCode', 'format');
-    else if (isIdField(ctx.expecting) && hasDigit(answer)) error(ctx.expecting, 'format');
+    } else if (ctx.expecting === 'creditCode' && hasDigit(answer)) {
+      const code = checkCreditCode(answer);
+      error('creditCode', code.ok ? 'format' : code.reason);
+    } else if (isIdField(ctx.expecting) && hasDigit(answer)) {
+      const id = checkResidentId(answer, ctx.today);
+      error(ctx.expecting, id.ok ? 'format' : id.reason);
+    }
   }
   // A field that got its new value in the same message is no longer waiting for one.
   out.redo = [...new Set(out.redo)].filter((f) => out.values[f] === undefined);

@@ -117,6 +117,8 @@ export const applicationState = conversationSetup.createStateConfig({
   states: {
     route: {
       always: [
+        // The words that started the flow may already ask for the business hall.
+        { guard: ({ event }) => wantsOffline(userSaid(event)?.text ?? ''), target: 'offline' },
         { guard: ({ context }) => !draftOf(context).userType, target: 'choosingType' },
         ...ALL_FIELDS.map((field) => ({
           guard: ({ context }: { context: ConversationContext }) => nextField(draftOf(context)) === field,
