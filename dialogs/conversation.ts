@@ -9,6 +9,7 @@ import { handoffState } from './handoff.js';
 import { surveyState } from './survey.js';
 import { delayNoticeTransitions, statusState, ticketNumberTransition } from './status.js';
 import { hoursState } from './hours.js';
+import { feedbackState, ticketRepliedElsewhere, ticketRepliedThenSurvey } from './feedback.js';
 
 /**
  * Bump when a state is renamed or removed: stored snapshots of another version are not
@@ -25,6 +26,7 @@ export const conversationMachine = conversationSetup.createMachine({
   initial: 'ready',
   on: {
     'session.restarted': { actions: say('root.restarted') },
+    'ticket.replied': ticketRepliedElsewhere,
     'ticket.statusChanged': ticketNotice,
     'timer.fired': [...delayNoticeTransitions],
   },
@@ -32,6 +34,7 @@ export const conversationMachine = conversationSetup.createMachine({
     ready: {
       meta: { expecting: 'choice' },
       on: {
+        'ticket.replied': ticketRepliedThenSurvey,
         'user.said': [
           ...interrupts,
           {
@@ -84,7 +87,8 @@ export const conversationMachine = conversationSetup.createMachine({
           },
           {
             guard: { type: 'intentIn', params: { intents: ['complaint', 'suggestion'] } },
-            actions: [resetMisunderstandings, say('feedback.intro', [intentButton('agent', 'menu.agent')])],
+            actions: resetMisunderstandings,
+            target: 'feedback',
           },
           {
             guard: { type: 'intent', params: { intent: 'goodbye' } },
@@ -111,6 +115,7 @@ export const conversationMachine = conversationSetup.createMachine({
     closure: closureState,
     handoff: handoffState,
     survey: surveyState,
+    feedback: feedbackState,
     status: statusState,
     hours: hoursState,
   },

@@ -26,6 +26,7 @@ import { RedisTicketStore } from './store/redis-ticket-store.js';
 import type { TicketStore } from './store/ticket-store.js';
 import { loadRegionTable } from './domain/region-table.js';
 import { ticketEffects } from './runtime/ticket-effects.js';
+import { feedbackEffects, loadDepartments } from './runtime/feedback-effects.js';
 import { adminRoutes } from './server/routes/admin.js';
 import { Notify } from './notify/notify.js';
 import { statusLookups } from './notify/lookups.js';
@@ -100,6 +101,8 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     }),
     ...notify.effects,
   };
+  // Issue 6: FK tickets (department, reply deadline) and ticket satisfaction scores, over the handlers above.
+  Object.assign(effects, feedbackEffects({ tickets, sla: notify.sla, departments: loadDepartments(config.FEEDBACK_DEPARTMENTS_FILE), base: { ...effects } }));
 
   const limits = createRateLimits({
     userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,

@@ -127,7 +127,8 @@ export function adminRoutes(deps: AdminDeps) {
           }
         });
 
-        // Issue 6 extends this for feedback; for now: keep the reply, mark it replied, tell the user.
+        // Issue 6: keep the reply on the ticket, mark it replied, and deliver it on the user's channel
+        // as `ticket.replied`, after which the conversation asks for a satisfaction score.
         admin.post('/tickets/:number/reply', async (req, reply) => {
           const { number } = params.parse(req.params);
           const body = replyBody.safeParse(req.body);
@@ -145,7 +146,22 @@ export function adminRoutes(deps: AdminDeps) {
               if (next.feedback) next.feedback = { ...next.feedback, reply: { text: body.data.text, at, by: BY } };
               return next;
             });
-            return { ticket, notified: await notify(ticket, body.data.text, req) };
+            const target = {
+              conversationId: ticket.conversationId,
+              channel: ticket.channel,
+              userId: ticket.userId,
+              locale: ticket.locale,
+            };
+            const event = { type: 'ticket.replied' as const, number, text: body.data.text, at };
+            let notified = true;
+            try {
+              await deps.runtime.dispatch(target, event, `admin:${number}:reply:${ticket.history.length}:${at}`);
+            } catch (err) {
+              // The reply is stored either way; a failed delivery must not make staff reply twice.
+              req.log.warn({ err, ticket: number }, 'staff reply not delivered');
+              notified = false;
+            }
+            return { ticket, notified };
           } catch (err) {
             return failed(reply, err);
           }
