@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { HandoffEndReason, HandoffReason } from '../core/effect.js';
 import type { ConversationEvent } from '../core/event.js';
 import type { ChannelId, Locale, MessageRef } from '../core/message.js';
@@ -9,6 +9,8 @@ import type { Ticket } from '../domain/ticket.js';
 import type { AgentEventBus } from './events.js';
 import { formatAgentHours, withinAgentHours, type AgentHours } from './hours.js';
 import { isActive, type Handoff, type HandoffStore, type HoldResult, type TranscriptEntry } from './types.js';
+
+const tokenDigest = (token: string) => createHash('sha256').update(token).digest();
 
 /** Where a proactive event goes (the runtime's ConversationTarget, by shape). */
 export interface ConversationTarget {
@@ -79,7 +81,13 @@ export class HandoffService {
 
   /** The agent a Bearer token belongs to. */
   agentOf(token: string | undefined): string | undefined {
-    return token ? this.d.agents.get(token) : undefined;
+    if (!token) return undefined;
+    // Every configured token is compared, each in constant time (digests have one length), so
+    // timing tells nothing about how close a guess was or which token it matched.
+    const given = tokenDigest(token);
+    let agent: string | undefined;
+    for (const [known, name] of this.d.agents) if (timingSafeEqual(tokenDigest(known), given)) agent = name;
+    return agent;
   }
 
   agentNames(): string[] {

@@ -1,6 +1,7 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response } from 'botbuilder';
 import type { FastifyInstance } from 'fastify';
 import { BotFrameworkChannel } from '../../../adapters/botframework/botframework-channel.js';
+import { sendError } from '../http-errors.js';
 import { localeFrom, menuLineFrom, type ChannelDeps, type StartedChannel } from './channel-kit.js';
 
 /**
@@ -40,6 +41,11 @@ export function startBotFramework(deps: ChannelDeps): StartedChannel | undefined
 /** `POST /api/messages`, with an Express-like response for CloudAdapter to write to. */
 export async function botFrameworkRoutes(app: FastifyInstance, bf: BotFrameworkChannel): Promise<void> {
   app.post('/api/messages', async (req, reply) => {
+    // botbuilder throws (a 500) on an activity without a type before it checks the caller: refuse
+    // malformed bodies here as the client errors they are.
+    const body = req.body as { type?: unknown } | null;
+    if (!body || typeof body !== 'object' || typeof body.type !== 'string' || body.type === '')
+      return sendError(reply, 'KEFU_BAD_REQUEST', 'expected a Bot Framework activity');
     const out = { status: 200, body: undefined as unknown, headers: {} as Record<string, string> };
     const res: Response = {
       socket: req.raw.socket,
@@ -49,6 +55,12 @@ export async function botFrameworkRoutes(app: FastifyInstance, bf: BotFrameworkC
       end: () => undefined,
     };
     await bf.process({ body: req.body as Record<string, unknown>, headers: req.headers, method: req.method }, res);
+    if (out.status === 401 || out.status === 403)
+      return sendError(
+        reply,
+        out.status === 401 ? 'KEFU_UNAUTHORIZED' : 'KEFU_FORBIDDEN',
+        'invalid Bot Framework token',
+      );
     return reply
       .code(out.status)
       .headers(out.headers)
