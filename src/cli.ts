@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { TerminalChannel } from '../adapters/terminal.js';
@@ -9,7 +10,8 @@ import { createKefu, startServer } from './main.js';
 const USAGE = `kefu - customer service for cross-region service (异地服务)
 
 Usage:
-  kefu start                                  run the server (PORT, REDIS_URL, ... from the environment)
+  kefu start [--workers N]                    run the server (PORT, REDIS_URL, ... from the environment);
+                                              N > 1: N processes sharing the port (needs REDIS_URL)
   kefu chat [--user ID] [--locale L] [--json] chat in the terminal (piped stdin: one message a line)
   kefu nlu [--locale L]                       JSON lines {"text"} in, understanding out
 `;
@@ -67,14 +69,61 @@ async function nlu(args: string[]): Promise<number> {
   return runNluCli({ ...(locale ? { locale } : {}), input: process.stdin, output: process.stdout });
 }
 
+async function start(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { workers: { type: 'string', default: '1' } } });
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers must be a whole number of 1 or more');
+  const config = loadConfig();
+  if (workers === 1 || cluster.isWorker) {
+    await startServer(config);
+    return -1; // keep running
+  }
+  // Turns are serialized in Redis, not in memory: several processes are only correct with it.
+  if (!config.REDIS_URL)
+    throw new ConfigError([
+      { variable: 'REDIS_URL', message: 'kefu start --workers needs it: in-memory stores are per process' },
+    ]);
+  runPrimary(workers, createLogger(config.LOG_LEVEL));
+  return -1;
+}
+
+/**
+ * node:cluster primary: N workers share the listening port; a worker that dies is replaced;
+ * SIGTERM/SIGINT go on to every worker, which finish their turns in flight, then we exit.
+ */
+function runPrimary(workers: number, logger: ReturnType<typeof createLogger>): void {
+  let stopping = false;
+  let failed = false;
+  const fork = () => cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (code !== 0) failed = true;
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'worker died: starting another');
+    setTimeout(fork, 500).unref();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, 'shutting down workers');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(1), 25_000).unref();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  for (let i = 0; i < workers; i++) fork();
+  logger.info({ workers }, 'kefu primary: workers share the port');
+}
+
 /** Entry point of the `kefu` command. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'start':
-        await startServer(loadConfig());
-        return -1; // keep running
+        return await start(rest);
       case 'chat':
         return await chat(rest);
       case 'nlu':

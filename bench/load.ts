@@ -1,0 +1,180 @@
+import { Agent, request } from 'node:http';
+import { scenarioFor, type Scenario } from './scenarios.js';
+
+/** What one phase of load produced. */
+export interface LoadResult {
+  turns: number;
+  conversations: number;
+  errors: number;
+  /** First few error descriptions, for the report. */
+  errorSamples: string[];
+  /** Turn latencies in ms. */
+  latencies: number[];
+  elapsedMs: number;
+}
+
+export interface LoadOptions {
+  baseUrl: string;
+  scenarios: readonly Scenario[];
+  /** Prefix of the simulated customers' user ids (unique per phase and target). */
+  userPrefix: string;
+  durationMs: number;
+  /** Hard cap on turns, whatever the duration. */
+  maxTurns: number;
+  /** Called about twice a second with the running totals. */
+  onProgress?: (snapshot: { turns: number; errors: number; elapsedMs: number; inFlight: number }) => void;
+}
+
+/** Closed loop: `concurrency` customers, each sends its next turn as soon as it has the answer. */
+export interface ClosedLoop extends LoadOptions {
+  mode: 'closed';
+  concurrency: number;
+}
+
+/** Open loop: conversations start at a fixed rate whatever the latency; `thinkMs` between turns. */
+export interface OpenLoop extends LoadOptions {
+  mode: 'open';
+  conversationsPerSecond: number;
+  thinkMs: number;
+}
+
+interface WebReply {
+  replies?: { text: string }[];
+}
+
+/** Keep-alive HTTP/1.1 client for `POST /api/web/messages`; node:http is the cheapest client in Node. */
+class WebClient {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  private readonly host: string;
+  private readonly port: number;
+
+  constructor(baseUrl: string) {
+    const url = new URL(baseUrl);
+    this.host = url.hostname;
+    this.port = Number(url.port);
+  }
+
+  post(body: Record<string, string>): Promise<{ status: number; turn: number | undefined; json: WebReply }> {
+    const payload = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          agent: this.agent,
+          host: this.host,
+          port: this.port,
+          method: 'POST',
+          path: '/api/web/messages',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            try {
+              const header = res.headers['x-kefu-turn'];
+              resolve({
+                status: res.statusCode ?? 0,
+                turn: typeof header === 'string' ? Number(header) : undefined,
+                json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as WebReply,
+              });
+            } catch (err) {
+              reject(err as Error);
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Drive load against a server until the duration or the turn cap runs out. */
+export async function runLoad(options: ClosedLoop | OpenLoop): Promise<LoadResult> {
+  const client = new WebClient(options.baseUrl);
+  const result: LoadResult = { turns: 0, conversations: 0, errors: 0, errorSamples: [], latencies: [], elapsedMs: 0 };
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  let inFlight = 0;
+  const stopping = () => performance.now() >= deadline || result.turns + inFlight >= options.maxTurns;
+  const fail = (what: string) => {
+    result.errors++;
+    if (result.errorSamples.length < 5) result.errorSamples.push(what);
+  };
+
+  /** One customer's whole conversation; stops between turns when the phase ends. */
+  const converse = async (n: number, thinkMs: number) => {
+    const scenario = scenarioFor(n, options.scenarios);
+    const userId = `${options.userPrefix}-${n}`;
+    result.conversations++;
+    for (let i = 0; i < scenario.steps.length; i++) {
+      if (stopping()) return;
+      const step = scenario.steps[i]!;
+      const body: Record<string, string> = { userId, text: step.text, locale: scenario.locale };
+      if (step.postback) body.postback = step.postback;
+      const t0 = performance.now();
+      inFlight++;
+      try {
+        const res = await client.post(body);
+        result.latencies.push(performance.now() - t0);
+        result.turns++;
+        const text = (res.json.replies ?? []).map((r) => r.text).join('\n');
+        if (res.status !== 200) fail(`${scenario.name}#${i}: HTTP ${res.status}`);
+        else if (!step.expect.test(text))
+          fail(`${scenario.name}#${i}: unexpected reply ${JSON.stringify(text.slice(0, 80))}`);
+        else if (res.turn !== undefined && res.turn !== i + 1)
+          fail(`${scenario.name}#${i}: applied as turn ${res.turn}`);
+      } catch (err) {
+        fail(`${scenario.name}#${i}: ${(err as Error).message}`);
+      } finally {
+        inFlight--;
+      }
+      if (thinkMs > 0) await sleep(thinkMs);
+    }
+  };
+
+  const ticker = setInterval(() => {
+    options.onProgress?.({
+      turns: result.turns,
+      errors: result.errors,
+      elapsedMs: performance.now() - started,
+      inFlight,
+    });
+  }, 500);
+  try {
+    let next = 0;
+    if (options.mode === 'closed') {
+      await Promise.all(
+        Array.from({ length: options.concurrency }, async () => {
+          while (!stopping()) await converse(next++, 0);
+        }),
+      );
+    } else {
+      const running = new Set<Promise<void>>();
+      const interval = 1000 / options.conversationsPerSecond;
+      let due = started;
+      while (!stopping()) {
+        // Start every conversation whose time has come, catching up after a late timer.
+        while (due <= performance.now() && !stopping()) {
+          const p = converse(next++, options.thinkMs).finally(() => running.delete(p));
+          running.add(p);
+          due += interval;
+        }
+        await sleep(Math.max(1, Math.min(20, due - performance.now())));
+      }
+      await Promise.all(running);
+    }
+  } finally {
+    clearInterval(ticker);
+    client.close();
+  }
+  result.elapsedMs = performance.now() - started;
+  return result;
+}

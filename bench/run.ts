@@ -1,0 +1,416 @@
+/**
+ * `npm run bench [-- --duration 20 --concurrency 64 --workers 1,2]`: kefu (and the Bot Framework
+ * baseline, when built) against one real redis-server on loopback, plus redis-benchmark for the
+ * physical limit. Prints a report and writes the figures to bench/results/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { startRedisServer } from '../test/support/redis-server.js';
+import { runLoad, type LoadResult } from './load.js';
+import { CLOCK_TICKS, PAGE_SIZE, redisBenchmark, sampleTree, startServer, type ServerUnderTest } from './processes.js';
+import { startRedisProxy } from './redis-proxy.js';
+import { INFO_SCENARIOS, type Scenario } from './scenarios.js';
+import { callDelta, commandCalls, infoNumber, parseInfo, percentile } from './stats.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '64' },
+    workers: { type: 'string', default: '1,2' },
+    'max-turns': { type: 'string', default: '2000000' },
+    calibration: { type: 'string', default: '30' },
+    'skip-redis-benchmark': { type: 'boolean', default: false },
+    'skip-baseline': { type: 'boolean', default: false },
+  },
+});
+const durationMs = Number(flags.duration) * 1000;
+const concurrency = Number(flags.concurrency);
+const maxTurns = Number(flags['max-turns']);
+const workerCounts = flags.workers
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const scenarios: Scenario[] = INFO_SCENARIOS;
+const turnsPerConversation = scenarios.reduce((s, c) => s + c.steps.length, 0) / scenarios.length;
+
+/** Every simulated customer comes from 127.0.0.1: the per-address limit would refuse them (per-user stays). */
+const SERVER_ENV = { RATE_LIMIT_IP_PER_MINUTE: '0' };
+
+const tty = process.stdout.isTTY;
+let lastLine = 0;
+function progress(label: string, s: { turns: number; errors: number; elapsedMs: number; inFlight: number }) {
+  const line = `${label}: ${(s.elapsedMs / 1000).toFixed(1)} s, ${s.turns} turns, ${Math.round((s.turns * 1000) / Math.max(1, s.elapsedMs))} turns/s, ${s.inFlight} in flight, ${s.errors} errors`;
+  if (tty) process.stdout.write(`\r\x1b[2K${line}`);
+  else if (s.elapsedMs - lastLine >= 5000) {
+    lastLine = s.elapsedMs;
+    console.log(line);
+  }
+}
+function say(line: string) {
+  if (tty) process.stdout.write('\r\x1b[2K');
+  lastLine = 0;
+  console.log(line);
+}
+
+interface PhaseFigures {
+  turnsPerSecond: number;
+  p50: number;
+  p99: number;
+  turns: number;
+  conversations: number;
+  errors: number;
+  errorSamples: string[];
+  redisCommandsPerTurn: number;
+  redisCommands: Record<string, number>;
+  serverCpuPercent: number;
+  serverRssMb: number;
+  redisCpuPercent: number;
+  loadgenCpuPercent: number;
+}
+
+interface TargetFigures {
+  name: string;
+  max?: PhaseFigures;
+  half?: PhaseFigures & { offeredTurnsPerSecond: number };
+  calibration?: {
+    roundTripsPerTurn: number;
+    requestsPerTurn: number;
+    requests: Record<string, number>;
+    idleRequestsPerSecond: number;
+    commandsPerTurn: number;
+    turns: number;
+  };
+  memory?: { bytesPerSession: number; sessions: number; keysPerSession: number; sampleKeys: Record<string, number> };
+}
+
+async function info(redis: Redis) {
+  return parseInfo(await redis.info('everything'));
+}
+
+/** One load phase with the server's, Redis's and our own CPU measured around it. */
+async function phase(
+  label: string,
+  server: ServerUnderTest,
+  redis: Redis,
+  redisPid: number,
+  run: (
+    onProgress: (s: { turns: number; errors: number; elapsedMs: number; inFlight: number }) => void,
+  ) => Promise<LoadResult>,
+): Promise<PhaseFigures> {
+  const before = await info(redis);
+  const s0 = sampleTree(server.pid);
+  const r0 = sampleTree(redisPid);
+  const c0 = process.cpuUsage();
+  const load = await run((s) => progress(label, s));
+  const s1 = sampleTree(server.pid);
+  const r1 = sampleTree(redisPid);
+  const c1 = process.cpuUsage(c0);
+  const after = await info(redis);
+  const seconds = load.elapsedMs / 1000;
+  const delta = callDelta(commandCalls(before), commandCalls(after));
+  delta.delete('info');
+  const total = [...delta.values()].reduce((a, b) => a + b, 0);
+  const figures: PhaseFigures = {
+    turnsPerSecond: load.turns / seconds,
+    p50: percentile(load.latencies, 50),
+    p99: percentile(load.latencies, 99),
+    turns: load.turns,
+    conversations: load.conversations,
+    errors: load.errors,
+    errorSamples: load.errorSamples,
+    redisCommandsPerTurn: total / Math.max(1, load.turns),
+    redisCommands: Object.fromEntries([...delta].map(([k, v]) => [k, +(v / Math.max(1, load.turns)).toFixed(2)])),
+    serverCpuPercent: ((s1.cpuTicks - s0.cpuTicks) / CLOCK_TICKS / seconds) * 100,
+    serverRssMb: (s1.rssPages * PAGE_SIZE) / 2 ** 20,
+    redisCpuPercent: ((r1.cpuTicks - r0.cpuTicks) / CLOCK_TICKS / seconds) * 100,
+    loadgenCpuPercent: ((c1.user + c1.system) / 1e6 / seconds) * 100,
+  };
+  say(
+    `${label}: ${figures.turnsPerSecond.toFixed(0)} turns/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
+      `${figures.redisCommandsPerTurn.toFixed(2)} Redis commands/turn, server CPU ${figures.serverCpuPercent.toFixed(0)}%, ` +
+      `RSS ${figures.serverRssMb.toFixed(0)} MB, errors ${figures.errors}`,
+  );
+  for (const e of figures.errorSamples) say(`  error: ${e}`);
+  return figures;
+}
+
+interface TargetSpec {
+  name: string;
+  args: (workers: number) => string[];
+  workers: number[];
+  /** Sessions' keys of user `u` (for the per-session memory breakdown). */
+  keyPattern: (userId: string) => string;
+}
+
+async function benchTarget(
+  spec: TargetSpec,
+  redisServer: { port: number; url: string; pid: number },
+  redis: Redis,
+  logDir: string,
+): Promise<TargetFigures[]> {
+  const out: TargetFigures[] = [];
+  for (const workers of spec.workers) {
+    const name = `${spec.name} (workers=${workers})`;
+    const figures: TargetFigures = { name };
+    out.push(figures);
+    await redis.flushall();
+    const first = workers === spec.workers[0];
+
+    if (first) {
+      // Calibration: one customer at a time through a counting relay, so each write is a round trip.
+      const proxy = await startRedisProxy({ host: '127.0.0.1', port: redisServer.port });
+      const server = await startServer(
+        `${spec.name}-calibration`,
+        spec.args(1),
+        { ...SERVER_ENV, REDIS_URL: proxy.url },
+        logDir,
+      );
+      try {
+        await runLoad({
+          mode: 'closed',
+          concurrency: 1,
+          baseUrl: server.url,
+          scenarios,
+          userPrefix: 'warm',
+          durationMs: 60_000,
+          maxTurns: 10,
+        });
+        await new Promise((r) => setTimeout(r, 200));
+        const c0 = proxy.counts();
+        const i0 = commandCalls(await info(redis));
+        const calib = await runLoad({
+          mode: 'closed',
+          concurrency: 1,
+          baseUrl: server.url,
+          scenarios,
+          userPrefix: 'calib',
+          durationMs: 60_000,
+          maxTurns: Number(flags.calibration),
+          onProgress: (s) => progress(`${name} calibration`, s),
+        });
+        const c1 = proxy.counts();
+        // What the server sends with nobody talking (timers, presence): not part of a turn.
+        await new Promise((r) => setTimeout(r, 1000));
+        const idle = proxy.counts();
+        const idleWrites = (idle.writes - c1.writes) * (calib.elapsedMs / 1000);
+        const idleCommands = (idle.commands - c1.commands) * (calib.elapsedMs / 1000);
+        const d = callDelta(i0, commandCalls(await info(redis)));
+        d.delete('info');
+        const turns = Math.max(1, calib.turns);
+        figures.calibration = {
+          turns: calib.turns,
+          roundTripsPerTurn: (c1.writes - c0.writes - idleWrites) / turns,
+          requestsPerTurn: (c1.commands - c0.commands - idleCommands) / turns,
+          requests: Object.fromEntries(
+            [...callDelta(c0.names, c1.names)].map(([k, v]) => [k, +(v / turns).toFixed(2)]),
+          ),
+          idleRequestsPerSecond: idle.commands - c1.commands,
+          commandsPerTurn: [...d.values()].reduce((a, b) => a + b, 0) / turns,
+        };
+        say(
+          `${name} calibration: ${figures.calibration.roundTripsPerTurn.toFixed(2)} round trips/turn, ` +
+            `${figures.calibration.requestsPerTurn.toFixed(2)} requests/turn, ${figures.calibration.commandsPerTurn.toFixed(2)} commands/turn (scripts' inner calls included); ` +
+            `per turn: ${JSON.stringify(figures.calibration.requests)}; idle: ${figures.calibration.idleRequestsPerSecond} requests/s`,
+        );
+      } finally {
+        await server.stop();
+        await proxy.close();
+      }
+      await redis.flushall();
+    }
+
+    const server = await startServer(
+      `${spec.name}-w${workers}`,
+      spec.args(workers),
+      { ...SERVER_ENV, REDIS_URL: redisServer.url },
+      logDir,
+    );
+    try {
+      await redis.call('MEMORY', 'PURGE');
+      const emptyMemory = infoNumber(await info(redis), 'memory', 'used_memory');
+      const common = { baseUrl: server.url, scenarios, maxTurns };
+      await runLoad({
+        ...common,
+        mode: 'closed',
+        concurrency,
+        userPrefix: `warm-w${workers}`,
+        durationMs: Math.min(3000, durationMs / 4),
+        onProgress: (s) => progress(`${name} warm-up`, s),
+      });
+      figures.max = await phase(`${name} max`, server, redis, redisServer.pid, (onProgress) =>
+        runLoad({ ...common, mode: 'closed', concurrency, userPrefix: `max-w${workers}`, durationMs, onProgress }),
+      );
+      if (first) {
+        const offered = figures.max.turnsPerSecond / 2;
+        const half = await phase(`${name} half load`, server, redis, redisServer.pid, (onProgress) =>
+          runLoad({
+            ...common,
+            mode: 'open',
+            conversationsPerSecond: offered / turnsPerConversation,
+            thinkMs: 0,
+            userPrefix: `half-w${workers}`,
+            durationMs: Math.max(2000, durationMs * 0.75),
+            onProgress,
+          }),
+        );
+        figures.half = { ...half, offeredTurnsPerSecond: offered };
+        // Every conversation is idle now: Redis memory over the number of conversations held.
+        const used = infoNumber(await info(redis), 'memory', 'used_memory');
+        const sessions = await countSessions(redis);
+        const sampleUser = `max-w${workers}-0`;
+        const sampleKeys: Record<string, number> = {};
+        for (const key of await redis.keys(spec.keyPattern(sampleUser))) {
+          sampleKeys[key] = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+        }
+        const db0 = (await info(redis)).get('keyspace')?.get('db0') ?? '';
+        figures.memory = {
+          sessions,
+          bytesPerSession: (used - emptyMemory) / Math.max(1, sessions),
+          keysPerSession: Number(/keys=(\d+)/.exec(db0)?.[1] ?? 0) / Math.max(1, sessions),
+          sampleKeys,
+        };
+        say(
+          `${name} memory: ${figures.memory.bytesPerSession.toFixed(0)} B of Redis per idle conversation over ${sessions} conversations, ` +
+            `${figures.memory.keysPerSession.toFixed(1)} keys each; one of them: ${JSON.stringify(sampleKeys)}`,
+        );
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return out;
+}
+
+/** Conversations held in Redis: one session key each (kefu) or one conversation-state key (baseline). */
+async function countSessions(redis: Redis): Promise<number> {
+  let n = 0;
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', '*session*', 'COUNT', 1000);
+    cursor = next;
+    n += batch.length;
+  } while (cursor !== '0');
+  if (n > 0) return n;
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', '*conversations*', 'COUNT', 1000);
+    cursor = next;
+    n += batch.length;
+  } while (cursor !== '0');
+  return n;
+}
+
+async function main() {
+  const started = Date.now();
+  const logDir = mkdtempSync(join(tmpdir(), 'kefu-bench-'));
+  const redisServer = await startRedisServer();
+  const redisPid = redisServer.process.pid!;
+  const redis = new Redis(redisServer.url);
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGb: +(totalmem() / 2 ** 30).toFixed(1),
+      loadavgAtStart: loadavg(),
+    },
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    options: { durationMs, concurrency, workerCounts, scenarios: scenarios.map((s) => s.name), turnsPerConversation },
+  };
+  say(
+    `bench: ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; logs in ${logDir}`,
+  );
+  try {
+    if (!flags['skip-redis-benchmark']) {
+      say('redis-benchmark: GET/SET, 50 clients, unpipelined and -P 16 ...');
+      const plain = redisBenchmark(redisServer.port, 1, 200_000);
+      const pipelined = redisBenchmark(redisServer.port, 16, 1_000_000);
+      report.redisBenchmark = { plain, pipelined };
+      say(
+        `redis-benchmark: ${plain.set.toFixed(0)} SET/s, ${plain.get.toFixed(0)} GET/s; -P 16: ${pipelined.set.toFixed(0)} SET/s, ${pipelined.get.toFixed(0)} GET/s`,
+      );
+      await redis.flushall();
+    }
+    const kefu: TargetSpec = {
+      name: 'kefu',
+      args: (w) => ['bin/kefu.js', 'start', ...(w > 1 ? ['--workers', String(w)] : [])],
+      workers: workerCounts,
+      keyPattern: (u) => `kefu:{web:${u}}:*`,
+    };
+    const targets: TargetSpec[] = [kefu];
+    const baselineEntry = join(ROOT, 'bench/baseline/server.ts');
+    if (!flags['skip-baseline'] && existsSync(baselineEntry)) {
+      targets.push({
+        name: 'botframework-baseline',
+        args: () => ['--import', 'tsx', baselineEntry],
+        workers: [1],
+        keyPattern: (u) => `*${u}*`,
+      });
+    } else if (!flags['skip-baseline']) {
+      say('baseline: bench/baseline/server.ts is not there (botbuilder-dialogs is not installed): kefu only');
+    }
+    const results: TargetFigures[] = [];
+    for (const t of targets)
+      results.push(
+        ...(await benchTarget(t, { port: redisServer.port, url: redisServer.url, pid: redisPid }, redis, logDir)),
+      );
+    report.targets = results;
+    summarize(report, results);
+  } finally {
+    redis.disconnect();
+    await redisServer.stop();
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  say(`figures written to ${file} (${(report.seconds as number).toFixed(0)} s)`);
+  rmSync(logDir, { recursive: true, force: true });
+}
+
+function summarize(report: Record<string, unknown>, results: TargetFigures[]) {
+  const kefu1 = results.find((r) => r.name === 'kefu (workers=1)');
+  const baseline = results.find((r) => r.name.startsWith('botframework'));
+  const bench = report.redisBenchmark as { plain: { set: number; get: number } } | undefined;
+  const lines = [
+    '',
+    '| target | turns/s | p50 ms | p99 ms | Redis cmds/turn | server CPU % | RSS MB | errors |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    for (const [label, p] of [
+      ['max', r.max],
+      ['half load', r.half],
+    ] as const) {
+      if (!p) continue;
+      lines.push(
+        `| ${r.name} ${label} | ${p.turnsPerSecond.toFixed(0)} | ${p.p50.toFixed(1)} | ${p.p99.toFixed(1)} | ${p.redisCommandsPerTurn.toFixed(2)} | ${p.serverCpuPercent.toFixed(0)} | ${p.serverRssMb.toFixed(0)} | ${p.errors} |`,
+      );
+    }
+  }
+  const derived: Record<string, number> = {};
+  if (kefu1?.max && baseline?.max) derived.kefuOverBaseline = kefu1.max.turnsPerSecond / baseline.max.turnsPerSecond;
+  if (kefu1?.max && bench) {
+    const ops = (bench.plain.set + bench.plain.get) / 2;
+    derived.redisLimitTurnsPerSecond = ops / kefu1.max.redisCommandsPerTurn;
+    derived.fractionOfRedisLimit = kefu1.max.turnsPerSecond / derived.redisLimitTurnsPerSecond;
+    if (kefu1.calibration) derived.redisLimitByRoundTrips = ops / kefu1.calibration.roundTripsPerTurn;
+  }
+  const w2 = results.find((r) => r.name === 'kefu (workers=2)');
+  if (kefu1?.max && w2?.max) derived.scalingWorkers2 = w2.max.turnsPerSecond / kefu1.max.turnsPerSecond;
+  report.derived = derived;
+  for (const l of lines) say(l);
+  for (const [k, v] of Object.entries(derived)) say(`${k}: ${v.toFixed(3)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

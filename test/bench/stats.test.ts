@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  RespCommandCounter,
+  callDelta,
+  commandCalls,
+  infoNumber,
+  parseInfo,
+  parseProcStat,
+  percentile,
+} from '../../bench/stats.js';
+
+describe('percentile', () => {
+  it('takes the nearest rank of the sorted samples', () => {
+    const samples = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
+    expect(percentile(samples, 50)).toBe(5);
+    expect(percentile(samples, 90)).toBe(9);
+    expect(percentile(samples, 99)).toBe(10);
+    expect(percentile(samples, 0)).toBe(1);
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('is a sample, never below p50 for p99, and the maximum at 100', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, min: 0, max: 1e6 }), { minLength: 1 }), (xs) => {
+        expect(xs).toContain(percentile(xs, 99));
+        expect(percentile(xs, 99)).toBeGreaterThanOrEqual(percentile(xs, 50));
+        expect(percentile(xs, 100)).toBe(Math.max(...xs));
+      }),
+    );
+  });
+});
+
+const INFO = [
+  '# Server',
+  'redis_version:7.0.15',
+  '',
+  '# Memory',
+  'used_memory:1048576',
+  '# Commandstats',
+  'cmdstat_evalsha:calls=30,usec=900,usec_per_call=30.00,rejected_calls=0,failed_calls=0',
+  'cmdstat_get:calls=7,usec=7,usec_per_call=1.00,rejected_calls=0,failed_calls=0',
+  'cmdstat_config|resetstat:calls=1,usec=116,usec_per_call=116.00,rejected_calls=0,failed_calls=0',
+  '# Keyspace',
+  'db0:keys=12,expires=10,avg_ttl=86399',
+].join('\r\n');
+
+describe('INFO parsing', () => {
+  it('reads sections, numbers and command calls', () => {
+    const info = parseInfo(INFO);
+    expect(infoNumber(info, 'memory', 'used_memory')).toBe(1048576);
+    expect(infoNumber(info, 'memory', 'absent')).toBeNaN();
+    expect(info.get('keyspace')?.get('db0')).toBe('keys=12,expires=10,avg_ttl=86399');
+    expect([...commandCalls(info)]).toEqual([
+      ['evalsha', 30],
+      ['get', 7],
+      ['config|resetstat', 1],
+    ]);
+  });
+
+  it('keeps only the commands that moved', () => {
+    const before = new Map([
+      ['get', 7],
+      ['set', 2],
+    ]);
+    const after = new Map([
+      ['get', 10],
+      ['set', 2],
+      ['evalsha', 4],
+    ]);
+    expect([...callDelta(before, after)]).toEqual([
+      ['get', 3],
+      ['evalsha', 4],
+    ]);
+  });
+});
+
+describe('/proc/<pid>/stat', () => {
+  it('reads CPU ticks and RSS even when the command name holds spaces and parentheses', () => {
+    const fields = Array.from({ length: 50 }, (_, i) => String(i + 1));
+    fields[13] = '150'; // utime (field 14)
+    fields[14] = '50'; // stime (field 15)
+    fields[23] = '2048'; // rss (field 24)
+    const text = `1234 (node (kefu) x) ${fields.slice(2).join(' ')}\n`;
+    expect(parseProcStat(text)).toEqual({ cpuTicks: 200, rssPages: 2048 });
+  });
+});
+
+const resp = (...args: string[]) =>
+  `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+
+describe('RESP command counter', () => {
+  it('counts commands and names them, whatever the chunking', () => {
+    const stream = Buffer.from(
+      resp('EVALSHA', 'abc', '1', 'kefu:{web:u}:seq', 'x\r\ny') +
+        resp('get', 'k') +
+        'PING\r\n' +
+        resp('MULTI') +
+        resp('rpush', 'k', '你好') +
+        resp('EXEC'),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 6 }), (cuts) => {
+        const counter = new RespCommandCounter();
+        let total = 0;
+        let from = 0;
+        for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
+          total += counter.push(stream.subarray(from, cut));
+          from = cut;
+        }
+        total += counter.push(stream.subarray(from));
+        expect(total).toBe(6);
+        expect(Object.fromEntries(counter.names)).toEqual({ evalsha: 1, get: 1, ping: 1, multi: 1, rpush: 1, exec: 1 });
+      }),
+    );
+  });
+});
