@@ -8,7 +8,7 @@ export interface EffectContext {
   channel: ChannelId;
   userId: string;
   locale: Locale;
-  /** Stable per inbound message or event: handlers use it to make their writes idempotent. */
+  /** Stable per inbound message or event, unique across conversations: handlers use it to make their writes idempotent. */
   turnKey: string;
   now: number;
   /** The user's text this turn, when the turn came from the user. */

@@ -203,7 +203,9 @@ export class Runtime {
         channel: snapshot.context.channel,
         userId: snapshot.context.userId,
         locale: snapshot.context.locale,
-        turnKey: turn.dedupeKey,
+        // Message ids are chosen by clients (web) or unique only per platform: scoped to the
+        // conversation, so one user's id can never replay another user's ticket or message.
+        turnKey: `${turn.conversationId}|${turn.dedupeKey}`,
         now: this.o.clock.now(),
         ...(text !== undefined ? { text } : {}),
       });
