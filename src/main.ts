@@ -14,7 +14,11 @@ import { buildApp } from './server/app.js';
 import { createRateLimits } from './server/rate-limit.js';
 import { MemorySessionStore } from './store/memory-session-store.js';
 import { MemoryOutboxStore, RedisOutboxStore, type OutboxStore } from './store/outbox-store.js';
-import { createRedis } from './store/redis-client.js';
+import { createRedis, instrumentRedis } from './store/redis-client.js';
+import { Registry } from 'prom-client';
+import { KefuMetrics, metricsRoutes } from './server/metrics.js';
+import { dashboardRoutes } from './server/routes/dashboard.js';
+import { MemoryAnalyticsStore, RedisAnalyticsStore } from './store/analytics-store.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
 import { MemoryChannelStateStore, RedisChannelStateStore, type ChannelStateStore } from './store/channel-state-store.js';
 import type { ChannelDeps, StartedChannel } from './server/routes/channel-kit.js';
@@ -51,6 +55,8 @@ export interface Kefu {
   catalog: Catalog;
   redis?: Redis;
   app: FastifyInstance;
+  /** Prometheus registry (own per instance) and the analytics observer of the runtime. */
+  metrics: KefuMetrics;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,10 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const clock = overrides.clock ?? { now: () => Date.now() };
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
   redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  // Issue 11: a registry per instance (tests run many kefus in one process); analytics where the sessions are.
+  const analytics = redis ? new RedisAnalyticsStore(redis) : new MemoryAnalyticsStore();
+  const metrics = new KefuMetrics(new Registry(), { analytics, logger });
+  if (redis) instrumentRedis(redis, (command, seconds, ok) => metrics.redisCommand(command, seconds, ok));
   const sessions: SessionStore = redis
     ? new RedisSessionStore(redis, { turnWaitMs: config.TURN_WAIT_MS })
     : new MemorySessionStore(() => clock.now(), { turnWaitMs: config.TURN_WAIT_MS, dedupeTtlMs: 86_400_000 });
@@ -134,6 +144,12 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     logger,
     sessionTtlMs: config.SESSION_TTL_MINUTES * 60_000,
     maxTextLength: config.MAX_TEXT_LENGTH,
+    observer: metrics,
+  });
+  metrics.attach({
+    tickets,
+    queueLength: async () => (await handoff.queue()).length,
+    slaCounters: () => notify.getSlaCounters(),
   });
 
   notify.bind((target, event, eventId) => runtime.dispatch(target, event, eventId));
@@ -154,7 +170,9 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const optional = configured.filter((c): c is StartedChannel => c !== undefined);
   for (const c of optional) channels.register(c.adapter);
   const plugins = optional.flatMap((c) => (c.plugin ? [c.plugin] : []));
-  plugins.push(adminRoutes({ token: config.ADMIN_TOKEN, tickets, runtime, clock }));
+  const stats = { analytics, tickets, now: () => clock.now(), slaCounters: () => notify.getSlaCounters() };
+  plugins.push(adminRoutes({ token: config.ADMIN_TOKEN, tickets, runtime, clock, stats }));
+  plugins.push(metricsRoutes(metrics), dashboardRoutes());
   plugins.push(agentRoutes(handoff, { maxTextLength: config.MAX_TEXT_LENGTH }));
 
   const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping(), plugins, rateLimit: limits.plugin });
@@ -172,10 +190,12 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     catalog,
     ...(redis ? { redis } : {}),
     app,
+    metrics,
     async close() {
       await notify.close();
       await app.close();
       await runtime.drain();
+      await metrics.flush();
       for (const c of optional) await c.close?.();
       await sessions.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -273,7 +273,7 @@ export class KefuMetrics implements TurnObserver {
 
 /** `GET /metrics` in the Prometheus text format, and error codes of HTTP answers counted. */
 export function metricsRoutes(metrics: KefuMetrics) {
-  return (app: FastifyInstance): void => {
+  return async (app: FastifyInstance): Promise<void> => {
     app.get('/metrics', async (_req, reply) => {
       const body = await metrics.registry.metrics();
       return reply.type(metrics.registry.contentType).send(body);

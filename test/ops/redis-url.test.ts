@@ -79,7 +79,7 @@ describe('REDIS_URL forms', () => {
     sentinel.disconnect();
     const cluster = createRedis('redis-cluster://n1:7000,n2:7001', { lazyConnect: true }) as unknown as Cluster;
     expect(cluster).toBeInstanceOf(Cluster);
-    expect(cluster.startupNodes).toEqual([
+    expect((cluster as unknown as { startupNodes: unknown }).startupNodes).toEqual([
       { host: 'n1', port: 7000 },
       { host: 'n2', port: 7001 },
     ]);

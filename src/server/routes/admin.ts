@@ -14,6 +14,7 @@ import {
 import type { Runtime } from '../../runtime/runtime.js';
 import type { TicketStore } from '../../store/ticket-store.js';
 import { sendError } from '../http-errors.js';
+import { buildStats, statsQuery, type StatsDeps } from '../stats.js';
 
 export interface AdminDeps {
   /** ADMIN_TOKEN; without it the admin API refuses everything. */
@@ -21,6 +22,8 @@ export interface AdminDeps {
   tickets: TicketStore;
   runtime: Runtime;
   clock: Clock;
+  /** Analytics behind `GET /api/admin/stats?from=&to=`; without it, stats are the ticket counts only. */
+  stats?: StatsDeps;
 }
 
 const STATUSES = [...new Set<string>([...APPLICATION_STATUSES, ...FEEDBACK_STATUSES])] as [
@@ -167,7 +170,15 @@ export function adminRoutes(deps: AdminDeps) {
           }
         });
 
-        admin.get('/stats', async () => ({ tickets: await deps.tickets.counts() }));
+        admin.get('/stats', async (req, reply) => {
+          if (!deps.stats) return { tickets: await deps.tickets.counts() };
+          const q = statsQuery.safeParse(req.query);
+          if (!q.success) {
+            const details = z.treeifyError(q.error);
+            return sendError(reply, 'KEFU_BAD_REQUEST', 'expected ?from=YYYY-MM-DD&to=YYYY-MM-DD', details);
+          }
+          return buildStats(deps.stats, q.data);
+        });
       },
       { prefix: '/api/admin' },
     );
