@@ -37,6 +37,14 @@ export interface LineChannelOptions {
   handle: InboundHandler;
   onError?: (err: unknown, context: string) => void;
   now?: () => number;
+  /**
+   * Which events' answers reached LINE. Without it a redelivered event is never answered again;
+   * with it, one whose answer failed (LINE's API down, so the webhook said 5xx) is answered then.
+   */
+  answered?: {
+    has(conversationId: string, webhookEventId: string): Promise<boolean>;
+    mark(conversationId: string, webhookEventId: string): Promise<void>;
+  };
 }
 
 const clip = (s: string, max: number) => ([...s].length <= max ? s : `${[...s].slice(0, max - 1).join('')}…`);
@@ -83,9 +91,13 @@ export class LineChannel implements ChannelAdapter {
     const locale = await this.profileLocale(inbound.userId);
     if (locale) inbound.locale = locale;
     const { replies, duplicate } = await this.o.handle(inbound);
+    if (replies.length === 0) return;
     // A redelivery (deliveryContext.isRedelivery) of an event already answered: say nothing twice.
-    if (duplicate || replies.length === 0) return;
+    // But if the first answer never got through, the turn's stored replies are sent now.
+    const answered = this.o.answered;
+    if (duplicate && (!answered || (await answered.has(inbound.conversationId, event.webhookEventId)))) return;
     await this.answer(inbound.userId, event.replyToken, replies, `line:${event.webhookEventId}`);
+    await answered?.mark(inbound.conversationId, event.webhookEventId);
   }
 
   /** Text messages and postbacks from users; everything else (stickers, follows, groups) is not a message. */

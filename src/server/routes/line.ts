@@ -14,6 +14,9 @@ const callback = z.object({
   ),
 });
 
+// LINE redelivers for a while after a failed webhook; a day is well past that.
+const ANSWERED_TTL_MS = 86_400_000;
+
 /** LINE starts when its channel secret and access token are configured. */
 export function startLine(deps: ChannelDeps): StartedChannel | undefined {
   const { LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: token, LINE_API_BASE_URL: baseURL } = deps.config;
@@ -25,6 +28,10 @@ export function startLine(deps: ChannelDeps): StartedChannel | undefined {
     handle: (m) => deps.runtime.handle(m),
     onError: (err, context) => deps.logger.warn({ err }, context),
     now: () => deps.clock.now(),
+    answered: {
+      has: async (conversationId, id) => (await deps.state.get(conversationId, `answered:${id}`)) !== undefined,
+      mark: (conversationId, id) => deps.state.set(conversationId, `answered:${id}`, 1, ANSWERED_TTL_MS),
+    },
   });
   return { adapter: line, plugin: (app) => lineRoutes(app, line) };
 }
