@@ -3,6 +3,12 @@ import { maskDeep, maskPersonalData } from '../domain/pii-mask.js';
 
 export type { Logger };
 
+// Fields known to hold personal data, at the depths they are logged (a ticket, its details, a
+// whole request body). Masking catches shapes; these catch values of any shape (a name, an
+// address, a mistyped number) wherever a caller passes the object itself.
+const PERSONAL_FIELDS = ['idNumber', 'legalRepIdNumber', 'phone', 'creditCode', 'name', 'address', 'company'];
+const PERSONAL_PATHS = PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]);
+
 /**
  * JSON logs with personal data masked in every field and message, whatever the caller passed;
  * pretty-printed when a person watches a terminal.
@@ -13,7 +19,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     level,
     base: { app: 'kefu' },
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token'],
+      paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token', ...PERSONAL_PATHS],
       censor: '[redacted]',
     },
     formatters: { log: (obj: Record<string, unknown>) => maskDeep(obj) as Record<string, unknown> },
