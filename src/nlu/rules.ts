@@ -17,6 +17,11 @@ const CANCEL_WORD =
   '算了|算啦|取消|退出|停止|停下|停|中止|结束|放弃|不办了|不办啦|不弄了|不搞了|别办了|先不办了|我不办了|我不想办了|不想办了|不要办了|不继续了|不要继续了|重来|重新来|重新开始|返回|回到主菜单|返回主菜单|回主菜单|改主意了|我改主意了|cancel|cancle|never ?mind|nvm|forget it|quit|abort|stop|exit|start over|i changed my mind';
 const CANCEL = new RegExp(`^(?:(?:${CANCEL_WORD})(?:吧|啦|了|啊|呀|吗)*[\\s,.!?，。！？~～]*)+$`);
 
+// An urgent problem must reach the complaint flow (and from there a human) even when the
+// model hears "停"/"stop" in it and guesses cancel: "停机了，急！" is not a request to stop.
+const URGENT_PROBLEM =
+  /停机了|被停机|突然停机|打不了电话|打不出去|不能打电话|无法通话|没法打电话|接不了电话|没有信号.*急|急[!！]|紧急|救命|报警|cannot (make|receive) (phone )?calls|can't (make|receive) calls|no service.*(urgent|emergency)|emergency|urgent/;
+
 export const AFFIRM =
   /^(是|是的|是滴|是啊|是呀|对|对的|对啊|对呀|对头|没错|好|好的|好滴|好啊|好呀|好嘞|嗯|嗯嗯|嗯呢|恩|可以|可以的|行|行吧|中|确认|确定|同意|正确|没问题|要|需要|ok|okay|okk|yes|yeah|yep|yup|y|sure|correct|right|confirm|affirmative|of course)([\s,.!?，。！？~～]*(是的|对|好的|嗯|可以|ok|yes|sure|right|please|谢谢))*[\s,.!?，。！？~～]*$/;
 export const DENY =
@@ -26,5 +31,6 @@ export const DENY =
 export function ruleIntent(text: string): Intent | undefined {
   if (CANCEL.test(text)) return 'cancel';
   if (AGENT.test(text)) return 'agent';
+  if (URGENT_PROBLEM.test(text)) return 'complaint';
   return undefined;
 }

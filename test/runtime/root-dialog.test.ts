@@ -39,7 +39,8 @@ const transcripts: { name: string; rows: Row[] }[] = [
     rows: [
       { say: '帮助', keys: ['root.help', 'menu.prompt'] },
       { say: '需要准备什么材料', keys: ['info.materials', 'menu.prompt'] },
-      { say: '营业厅几点开门', keys: ['info.hours', 'menu.prompt'] },
+      { say: '营业厅几点开门', keys: ['hours.askCity'] },
+      { say: '深圳', keys: ['hours.online', 'hours.halls', 'menu.prompt'] },
     ],
   },
   {
@@ -73,7 +74,8 @@ const transcripts: { name: string; rows: Row[] }[] = [
   },
   {
     name: 'asking for a human at any point',
-    rows: [{ say: '转人工', keys: ['handoff.requested'] }],
+    // No agent has the console open in this test: the user is queued and told so.
+    rows: [{ say: '转人工', keys: ['handoff.queuedNoAgent'] }],
   },
 ];
 
