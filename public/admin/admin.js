@@ -1,5 +1,6 @@
 // Admin dashboard: signs in with the admin token, reads GET /api/admin/stats, draws charts
 // with the locally served chart.js. No figures live here; only labels in two languages.
+/* global sessionStorage, URLSearchParams */
 'use strict';
 
 const TOKEN_KEY = 'kefu.admin.token';
