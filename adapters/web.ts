@@ -35,6 +35,8 @@ export class WebChannel implements ChannelAdapter {
   constructor(
     private readonly record: (conversationId: string, messages: (OutboundMessage & { at: number })[]) => Promise<void>,
     private readonly now: () => number = Date.now,
+    /** The session store already appends direct answers to the outbox when it commits the turn. */
+    private readonly answersRecordedByStore = false,
   ) {}
 
   toInbound(body: WebMessageBody): InboundMessage {
@@ -67,6 +69,14 @@ export class WebChannel implements ChannelAdapter {
       conversationId,
       messages.map((m) => ({ ...m, at })),
     );
+  }
+
+  /**
+   * Record a direct answer to a user's message, unless the turn's commit already did (`committed`:
+   * a turn ran; refusals before any turn, e.g. rate limits, are recorded here).
+   */
+  async recordAnswer(conversationId: string, messages: OutboundMessage[], committed: boolean): Promise<void> {
+    if (!(this.answersRecordedByStore && committed)) await this.recordReplies(conversationId, messages);
   }
 
   async push(delivery: Delivery): Promise<void> {

@@ -26,6 +26,8 @@ const { values: flags } = parseArgs({
     calibration: { type: 'string', default: '30' },
     'skip-redis-benchmark': { type: 'boolean', default: false },
     'skip-baseline': { type: 'boolean', default: false },
+    /** Write V8 CPU profiles of the servers (their max phase included) to this folder; see bench/profile-summary.ts. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const durationMs = Number(flags.duration) * 1000;
@@ -40,6 +42,8 @@ const turnsPerConversation = scenarios.reduce((s, c) => s + c.steps.length, 0) /
 
 /** Every simulated customer comes from 127.0.0.1: the per-address limit would refuse them (per-user stays). */
 const SERVER_ENV = { RATE_LIMIT_IP_PER_MINUTE: '0' };
+
+const profiling = flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', flags['cpu-prof']] : [];
 
 const tty = process.stdout.isTTY;
 let lastLine = 0;
@@ -339,7 +343,7 @@ async function main() {
     }
     const kefu: TargetSpec = {
       name: 'kefu',
-      args: (w) => ['bin/kefu.js', 'start', ...(w > 1 ? ['--workers', String(w)] : [])],
+      args: (w) => [...profiling, 'bin/kefu.js', 'start', ...(w > 1 ? ['--workers', String(w)] : [])],
       workers: workerCounts,
       keyPattern: (u) => `kefu:{web:${u}}:*`,
     };
@@ -348,7 +352,7 @@ async function main() {
     if (!flags['skip-baseline'] && existsSync(baselineEntry)) {
       targets.push({
         name: 'botframework-baseline',
-        args: () => ['--import', 'tsx', baselineEntry],
+        args: () => [...profiling, '--import', 'tsx', baselineEntry],
         workers: [1],
         keyPattern: (u) => `*${u}*`,
       });

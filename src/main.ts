@@ -79,7 +79,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const metrics = new KefuMetrics(new Registry(), { analytics, logger });
   if (redis) instrumentRedis(redis, (command, seconds, ok) => metrics.redisCommand(command, seconds, ok));
   const sessions: SessionStore = redis
-    ? new RedisSessionStore(redis, { turnWaitMs: config.TURN_WAIT_MS })
+    ? new RedisSessionStore(redis, { turnWaitMs: config.TURN_WAIT_MS, outboxChannels: ['web'] })
     : new MemorySessionStore(() => clock.now(), { turnWaitMs: config.TURN_WAIT_MS, dedupeTtlMs: 86_400_000 });
   const outbox: OutboxStore = redis ? new RedisOutboxStore(redis) : new MemoryOutboxStore();
   const notify = new Notify({ ...(redis ? { redis } : {}), clock, logger });
@@ -87,7 +87,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const halls = loadRegionTable(config.REGION_TABLE_PATH);
   const catalog = await Catalog.load();
   const channels: ChannelRegistry = notify.channels;
-  const web = new WebChannel((id, messages) => outbox.append(id, messages), () => clock.now());
+  const web = new WebChannel((id, messages) => outbox.append(id, messages), () => clock.now(), redis !== undefined);
   channels.register(web);
 
   // Issue 7: agent queue, assignment and transcripts; `runtime` is read when an agent acts, after it exists.

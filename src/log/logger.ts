@@ -1,5 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { maskDeep, maskPersonalData } from '../domain/pii-mask.js';
+import { maskPersonalData } from '../domain/pii-mask.js';
 
 export type { Logger };
 
@@ -22,14 +22,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token', ...PERSONAL_PATHS],
       censor: '[redacted]',
     },
-    formatters: { log: (obj: Record<string, unknown>) => maskDeep(obj) as Record<string, unknown> },
     hooks: {
-      logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(
-          this,
-          args.map((a) => (typeof a === 'string' ? maskPersonalData(a) : a)),
-        );
-      },
+      // Mask the finished line once: it covers messages, fields and what serializers made of
+      // req/res/err alike. (Masking each field before serialization walked the whole request
+      // object graph on every request line: 13% of a busy server's CPU.)
+      streamWrite: maskPersonalData,
     },
   };
   if (destination) return pino(options, destination);

@@ -102,12 +102,22 @@ export class Runtime {
     const text = sanitizeText(message.postback ?? message.text);
     const refusal = this.refuse(text, message);
     if (refusal) return { replies: [refusal.reply], duplicate: false, refused: refusal.code };
-    if (this.o.admit && !(await this.o.admit(message))) {
+    // The rate limit and the turn start go to Redis together (one round trip, not two); a refused
+    // message gives its turn back unused.
+    const beginning = this.o.sessions.beginTurn(message.conversationId, `${message.channel}:${message.messageId}`);
+    let admitted = true;
+    try {
+      if (this.o.admit) admitted = await this.o.admit(message);
+    } catch (err) {
+      await beginning.then((s) => (s.kind === 'ready' ? this.o.sessions.abortTurn(s.turn) : undefined)).catch(() => {});
+      throw err;
+    }
+    const started = await beginning;
+    if (!admitted) {
+      if (started.kind === 'ready') await this.o.sessions.abortTurn(started.turn);
       const reply = this.notice('errors.rateLimited', message.locale ?? DEFAULT_LOCALE);
       return { replies: [reply], duplicate: false, refused: 'KEFU_RATE_LIMITED' };
     }
-
-    const started = await this.o.sessions.beginTurn(message.conversationId, `${message.channel}:${message.messageId}`);
     if (started.kind === 'duplicate') return { replies: started.replies, duplicate: true };
     const startedAt = performance.now();
     const trace: TurnTrace = { tickets: new Set() };

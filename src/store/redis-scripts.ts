@@ -28,7 +28,8 @@ end
 return {'wait', mySeq, served, redis.call('EXISTS', KEYS[5])}
 `;
 
-/** KEYS: served, session, seen, holder. ARGV: mySeq, sessionJson, sessionTtlMs, repliesJson, dedupeTtlMs, laneTtlMs.
+/** KEYS: served, session, seen, holder, outbox. ARGV: mySeq, sessionJson, sessionTtlMs, repliesJson, dedupeTtlMs,
+ * laneTtlMs, outboxLimit, outboxTtlMs, outbox entries... (none: the outbox is not touched).
  * Returns 1 when committed, 0 when the turn had already been passed on. */
 export const COMMIT_TURN = `
 local mySeq = tonumber(ARGV[1])
@@ -38,6 +39,11 @@ redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[5])
 redis.call('SET', KEYS[1], mySeq, 'PX', ARGV[6])
 redis.call('DEL', KEYS[4])
+if #ARGV > 8 then
+  redis.call('RPUSH', KEYS[5], unpack(ARGV, 9))
+  redis.call('LTRIM', KEYS[5], -tonumber(ARGV[7]), -1)
+  redis.call('PEXPIRE', KEYS[5], ARGV[8])
+end
 return 1
 `;
 

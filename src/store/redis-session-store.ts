@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { OutboundMessage } from '../core/message.js';
 import type { SessionRecord, SessionStore, TurnStart, TurnTicket } from '../core/ports.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
+import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
 import { keys } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
 
@@ -17,7 +18,14 @@ interface TurnCommands {
     k5: string,
     ...args: (string | number)[]
   ): Promise<BeginReply>;
-  kefuCommitTurn(k1: string, k2: string, k3: string, k4: string, ...args: (string | number)[]): Promise<number>;
+  kefuCommitTurn(
+    k1: string,
+    k2: string,
+    k3: string,
+    k4: string,
+    k5: string,
+    ...args: (string | number)[]
+  ): Promise<number>;
   kefuAbortTurn(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
   kefuSkipStale(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
 }
@@ -32,6 +40,13 @@ export interface RedisSessionStoreOptions {
   dedupeTtlMs: number;
   /** Lifetime of the turn counters of an idle conversation. */
   laneTtlMs: number;
+  /**
+   * Channels whose direct answers are kept in the conversation's outbox (web chat): they are
+   * appended by the commit itself, in turn order, instead of one more round trip afterwards.
+   * Only user turns (dedupe key `<channel>:<messageId>`): proactive turns reach the outbox
+   * through the channel's push.
+   */
+  outboxChannels: readonly string[];
 }
 
 const DEFAULTS: RedisSessionStoreOptions = {
@@ -40,6 +55,7 @@ const DEFAULTS: RedisSessionStoreOptions = {
   staleMs: 2_000,
   dedupeTtlMs: 86_400_000,
   laneTtlMs: 86_400_000,
+  outboxChannels: [],
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,7 +69,7 @@ export class RedisSessionStore implements SessionStore {
     this.options = { ...DEFAULTS, ...options };
     if (!('kefuBeginTurn' in redis)) {
       redis.defineCommand('kefuBeginTurn', { numberOfKeys: 5, lua: BEGIN_TURN });
-      redis.defineCommand('kefuCommitTurn', { numberOfKeys: 4, lua: COMMIT_TURN });
+      redis.defineCommand('kefuCommitTurn', { numberOfKeys: 5, lua: COMMIT_TURN });
       redis.defineCommand('kefuAbortTurn', { numberOfKeys: 2, lua: ABORT_TURN });
       redis.defineCommand('kefuSkipStale', { numberOfKeys: 2, lua: SKIP_STALE });
     }
@@ -119,18 +135,26 @@ export class RedisSessionStore implements SessionStore {
 
   async commitTurn(turn: TurnTicket, session: SessionRecord, replies: OutboundMessage[], ttlMs: number): Promise<void> {
     const c = turn.conversationId;
+    const channel = turn.dedupeKey.slice(0, turn.dedupeKey.indexOf(':'));
+    const outbox = this.options.outboxChannels.includes(channel)
+      ? replies.map((m) => JSON.stringify({ ...m, at: session.updatedAt }))
+      : [];
     const ok = await this.call(() =>
       this.redis.kefuCommitTurn(
         keys.served(c),
         keys.session(c),
         keys.seen(c, turn.dedupeKey),
         keys.holder(c),
+        keys.outbox(c),
         turn.seq,
         JSON.stringify(session),
         ttlMs,
         JSON.stringify(replies),
         this.options.dedupeTtlMs,
         this.options.laneTtlMs,
+        OUTBOX_LIMIT,
+        OUTBOX_TTL_MS,
+        ...outbox,
       ),
     );
     if (ok !== 1) throw new TurnLostError(c);

@@ -40,7 +40,8 @@ export function webRoutes(app: FastifyInstance, runtime: Runtime, web: WebChanne
     try {
       result = await runtime.handle(inbound);
       // A redelivered message was recorded the first time; record only fresh answers.
-      if (!result.duplicate) await web.recordReplies(inbound.conversationId, result.replies);
+      if (!result.duplicate)
+        await web.recordAnswer(inbound.conversationId, result.replies, result.refused === undefined);
     } catch (err) {
       if (!isTransient(err)) throw err;
       // A person is reading: say so in their language (200, the chat shows replies). The message
