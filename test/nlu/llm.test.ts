@@ -164,7 +164,11 @@ describe('LLM recogniser against a local OpenAI-compatible server', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('is the offline recogniser when no API key is configured', () => {
-    expect(createRecognizer({})).toBe(offline);
+  it('is the offline recogniser (plus language signals) when no API key is configured', async () => {
+    const recognizer = createRecognizer({});
+    const text = '请问需要什么材料';
+    expect(await recognizer.understand(text)).toMatchObject({ intent: offline.understand(text).intent });
+    expect((await recognizer.understand('English please')).languageRequest).toBe('en');
+    expect(requests).toHaveLength(0);
   });
 });
