@@ -1,3 +1,4 @@
+import { maskPersonalData } from '../../src/domain/pii-mask.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -103,7 +104,9 @@ describe('LLM recogniser against a local OpenAI-compatible server', () => {
     // Only the system prompt and the current message go out.
     const sent = requests[0]?.body;
     expect(sent?.messages.map((m) => m.role)).toEqual(['system', 'user']);
-    expect(sent?.messages[1]?.content).toBe(text);
+    // The model sees the message with personal data masked (issue 9), never the whole ID number.
+    expect(sent?.messages[1]?.content).toBe(maskPersonalData(text));
+    expect(sent?.messages[1]?.content).not.toContain('11010519491231002X');
     expect(sent?.tool_choice).toEqual({ type: 'function', function: { name: 'classify' } });
   });
 
