@@ -10,6 +10,7 @@ import { surveyState } from './survey.js';
 import { delayNoticeTransitions, statusState, ticketNumberTransition } from './status.js';
 import { hoursState } from './hours.js';
 import { feedbackState, ticketRepliedElsewhere, ticketRepliedThenSurvey } from './feedback.js';
+import { eraseRequested, eraseState } from './erase.js';
 
 /**
  * Bump when a state is renamed or removed: stored snapshots of another version are not
@@ -47,6 +48,7 @@ export const conversationMachine = conversationSetup.createMachine({
               raise(({ event }) => event),
             ],
           },
+          { guard: eraseRequested, actions: resetMisunderstandings, target: 'erase' },
           {
             guard: { type: 'intent', params: { intent: 'greet' } },
             actions: [resetMisunderstandings, say('root.welcome'), sayMenu()],
@@ -118,6 +120,7 @@ export const conversationMachine = conversationSetup.createMachine({
     feedback: feedbackState,
     status: statusState,
     hours: hoursState,
+    erase: eraseState,
   },
 });
 

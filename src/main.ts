@@ -12,6 +12,8 @@ import type { EffectHandlers } from './runtime/effects.js';
 import { Runtime } from './runtime/runtime.js';
 import { buildApp } from './server/app.js';
 import { createRateLimits } from './server/rate-limit.js';
+import { eraseEffects } from './runtime/erase-effects.js';
+import { startRetention } from './runtime/retention.js';
 import { MemorySessionStore } from './store/memory-session-store.js';
 import { MemoryOutboxStore, RedisOutboxStore, type OutboxStore } from './store/outbox-store.js';
 import { createRedis, instrumentRedis } from './store/redis-client.js';
@@ -113,6 +115,9 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   };
   // Issue 6: FK tickets (department, reply deadline) and ticket satisfaction scores, over the handlers above.
   Object.assign(effects, feedbackEffects({ tickets, sla: notify.sla, departments: loadDepartments(config.FEEDBACK_DEPARTMENTS_FILE), base: { ...effects } }));
+  // Issue 9: "删除我的信息" erases the conversation's stored data and closed tickets' personal fields.
+  Object.assign(effects, eraseEffects({ tickets, outbox, ...(redis ? { redis } : {}), logger }));
+  const stopRetention = redis ? startRetention(redis, config.TRANSCRIPT_RETENTION_DAYS * 86_400_000, logger) : () => {};
 
   const limits = createRateLimits({
     userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
@@ -192,6 +197,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     app,
     metrics,
     async close() {
+      stopRetention();
       await notify.close();
       await app.close();
       await runtime.drain();

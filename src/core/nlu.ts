@@ -54,6 +54,8 @@ export interface Understanding {
   detectedLocale?: 'zh-CN' | 'zh-TW' | 'en';
   /** The user asked to switch language ("English please", "说中文", "繁體中文"). */
   languageRequest?: 'zh-CN' | 'zh-TW' | 'en';
+  /** The user asked, in so many words, for their personal data to be erased ("删除我的信息"). */
+  eraseRequest?: true;
 }
 
 /** The port every recogniser implements (keyword, offline model, LLM). */

@@ -1,5 +1,6 @@
 import * as OpenCC from 'opencc-js';
 import type { Recognizer, Understanding } from '../core/nlu.js';
+import { isEraseRequest } from './erase-request.js';
 import { simplify } from './normalize.js';
 
 type Lang = NonNullable<Understanding['languageRequest']>;
@@ -56,6 +57,8 @@ export function withLanguageSignals(recognizer: Recognizer): Recognizer {
       else delete u.detectedLocale;
       const request = languageRequestOf(text);
       if (request) u.languageRequest = request;
+      if (isEraseRequest(text)) u.eraseRequest = true;
+      else delete u.eraseRequest;
       return u;
     },
   };

@@ -46,7 +46,7 @@ export function webRoutes(app: FastifyInstance, runtime: Runtime, web: WebChanne
       if (!isTransient(err)) throw err;
       // A person is reading: say so in their language (200, the chat shows replies). The message
       // was not recorded as handled, so sending it again (same messageId) runs it then.
-      req.log.warn({ code: (err as { code?: string }).code }, 'web message not handled: store busy');
+      req.log.warn({ err }, 'web message not handled: store busy');
       reply.header('x-kefu-error', 'KEFU_STORE_UNAVAILABLE').header('retry-after', '2');
       return { replies: [WebChannel.toReply(runtime.notice('errors.busy', inbound.locale ?? DEFAULT_LOCALE))] };
     }
