@@ -7,6 +7,9 @@ export const keys = {
   seq: (conv: string) => `kefu:{${conv}}:seq`,
   served: (conv: string) => `kefu:{${conv}}:served`,
   holder: (conv: string) => `kefu:{${conv}}:holder`,
-  seen: (conv: string, dedupeKey: string) => `kefu:{${conv}}:seen:${dedupeKey}`,
+  /** Sorted set of the conversation's last processed message ids (dedupe window), oldest first. */
+  seen: (conv: string) => `kefu:{${conv}}:seen`,
+  /** `<dedupeKey>\n<replies JSON>` of the latest turn: what a redelivered last message is answered. */
+  last: (conv: string) => `kefu:{${conv}}:last`,
   outbox: (conv: string) => `kefu:{${conv}}:outbox`,
 };

@@ -4,12 +4,27 @@
  * start and a commit are one round trip each.
  */
 
-/** KEYS: seq, served, session, seen, holder. ARGV: mySeq (0 = take a number), holderTtlMs, laneTtlMs.
+/**
+ * Dedupe without a key per message: the ids of the conversation's last turns sit in one small
+ * sorted set, and only the latest turn's replies are kept (a retry or redelivery is almost
+ * always of the latest message; an older one is acknowledged with no replies).
+ */
+const DUPLICATE = `
+local function duplicate(seenKey, lastKey, id)
+  if not redis.call('ZSCORE', seenKey, id) then return false end
+  local last = redis.call('GET', lastKey)
+  local prefix = id .. '\\n'
+  if last and string.sub(last, 1, #prefix) == prefix then return string.sub(last, #prefix + 1) end
+  return '[]'
+end
+`;
+
+/** KEYS: seq, served, session, seen, holder, last. ARGV: mySeq (0 = take a number), holderTtlMs, laneTtlMs, dedupeKey.
  * Returns {'dup', replies} | {'ready', seq, session|false} | {'wait', seq, served, holderAlive} | {'gone', seq}. */
-export const BEGIN_TURN = `
+export const BEGIN_TURN = `${DUPLICATE}
 local mySeq = tonumber(ARGV[1])
 if mySeq == 0 then
-  local replies = redis.call('GET', KEYS[4])
+  local replies = duplicate(KEYS[4], KEYS[6], ARGV[4])
   if replies then return {'dup', replies} end
   mySeq = redis.call('INCR', KEYS[1])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -17,7 +32,7 @@ end
 local served = tonumber(redis.call('GET', KEYS[2]) or '0')
 if served >= mySeq then return {'gone', mySeq} end
 if served == mySeq - 1 then
-  local replies = redis.call('GET', KEYS[4])
+  local replies = duplicate(KEYS[4], KEYS[6], ARGV[4])
   if replies then
     redis.call('SET', KEYS[2], mySeq, 'PX', ARGV[3])
     return {'dup', replies}
@@ -28,19 +43,23 @@ end
 return {'wait', mySeq, served, redis.call('EXISTS', KEYS[5])}
 `;
 
-/** KEYS: served, session, seen, holder, outbox. ARGV: mySeq, sessionJson, sessionTtlMs, repliesJson, dedupeTtlMs,
- * laneTtlMs, outboxLimit, outboxTtlMs, outbox entries... (none: the outbox is not touched).
- * Returns 1 when committed, 0 when the turn had already been passed on. */
+/** KEYS: served, session, seen, holder, outbox, last. ARGV: mySeq, sessionJson, sessionTtlMs, repliesJson,
+ * dedupeTtlMs, laneTtlMs, outboxLimit, outboxTtlMs, dedupeKey, seenLimit, outbox entries... (none: the
+ * outbox is not touched). Returns 1 when committed, 0 when the turn had already been passed on. */
 export const COMMIT_TURN = `
 local mySeq = tonumber(ARGV[1])
 local served = tonumber(redis.call('GET', KEYS[1]) or '0')
 if served ~= mySeq - 1 then return 0 end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[5])
+local top = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+redis.call('ZADD', KEYS[3], (tonumber(top[2]) or 0) + 1, ARGV[9])
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[10]) - 1)
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
+redis.call('SET', KEYS[6], ARGV[9] .. '\\n' .. ARGV[4], 'PX', ARGV[5])
 redis.call('SET', KEYS[1], mySeq, 'PX', ARGV[6])
 redis.call('DEL', KEYS[4])
-if #ARGV > 8 then
-  redis.call('RPUSH', KEYS[5], unpack(ARGV, 9))
+if #ARGV > 10 then
+  redis.call('RPUSH', KEYS[5], unpack(ARGV, 11))
   redis.call('LTRIM', KEYS[5], -tonumber(ARGV[7]), -1)
   redis.call('PEXPIRE', KEYS[5], ARGV[8])
 end

@@ -16,6 +16,7 @@ interface TurnCommands {
     k3: string,
     k4: string,
     k5: string,
+    k6: string,
     ...args: (string | number)[]
   ): Promise<BeginReply>;
   kefuCommitTurn(
@@ -24,6 +25,7 @@ interface TurnCommands {
     k3: string,
     k4: string,
     k5: string,
+    k6: string,
     ...args: (string | number)[]
   ): Promise<number>;
   kefuAbortTurn(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
@@ -38,6 +40,8 @@ export interface RedisSessionStoreOptions {
   /** A number nobody has started for this long (its process died before its turn) is skipped. */
   staleMs: number;
   dedupeTtlMs: number;
+  /** How many of a conversation's latest message ids are remembered for dedupe. */
+  seenLimit: number;
   /** Lifetime of the turn counters of an idle conversation. */
   laneTtlMs: number;
   /**
@@ -54,6 +58,7 @@ const DEFAULTS: RedisSessionStoreOptions = {
   holderTtlMs: 10_000,
   staleMs: 2_000,
   dedupeTtlMs: 86_400_000,
+  seenLimit: 64,
   laneTtlMs: 86_400_000,
   outboxChannels: [],
 };
@@ -68,8 +73,8 @@ export class RedisSessionStore implements SessionStore {
   constructor(redis: Redis, options: Partial<RedisSessionStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
     if (!('kefuBeginTurn' in redis)) {
-      redis.defineCommand('kefuBeginTurn', { numberOfKeys: 5, lua: BEGIN_TURN });
-      redis.defineCommand('kefuCommitTurn', { numberOfKeys: 5, lua: COMMIT_TURN });
+      redis.defineCommand('kefuBeginTurn', { numberOfKeys: 6, lua: BEGIN_TURN });
+      redis.defineCommand('kefuCommitTurn', { numberOfKeys: 6, lua: COMMIT_TURN });
       redis.defineCommand('kefuAbortTurn', { numberOfKeys: 2, lua: ABORT_TURN });
       redis.defineCommand('kefuSkipStale', { numberOfKeys: 2, lua: SKIP_STALE });
     }
@@ -90,11 +95,13 @@ export class RedisSessionStore implements SessionStore {
           keys.seq(c),
           keys.served(c),
           keys.session(c),
-          keys.seen(c, dedupeKey),
+          keys.seen(c),
           keys.holder(c),
+          keys.last(c),
           mySeq,
           holderTtlMs,
           laneTtlMs,
+          dedupeKey,
         ),
       );
       switch (reply[0]) {
@@ -143,9 +150,10 @@ export class RedisSessionStore implements SessionStore {
       this.redis.kefuCommitTurn(
         keys.served(c),
         keys.session(c),
-        keys.seen(c, turn.dedupeKey),
+        keys.seen(c),
         keys.holder(c),
         keys.outbox(c),
+        keys.last(c),
         turn.seq,
         JSON.stringify(session),
         ttlMs,
@@ -154,6 +162,8 @@ export class RedisSessionStore implements SessionStore {
         this.options.laneTtlMs,
         OUTBOX_LIMIT,
         OUTBOX_TTL_MS,
+        turn.dedupeKey,
+        this.options.seenLimit,
         ...outbox,
       ),
     );

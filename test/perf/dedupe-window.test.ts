@@ -1,0 +1,36 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { SessionRecord } from '../../src/core/ports.js';
+import { RedisSessionStore } from '../../src/store/redis-session-store.js';
+import { uniqueUser } from '../support/kefu.js';
+
+const record: SessionRecord = { machineVersion: 1, snapshot: {}, locale: 'zh-CN', turns: 1, updatedAt: 0 };
+
+/** Dedupe in one small sorted set per conversation: the latest replies, older ids acknowledged. */
+describe('Redis dedupe window', () => {
+  const redis = new Redis(inject('redisUrl'));
+  afterAll(() => redis.quit());
+  const store = new RedisSessionStore(redis, { seenLimit: 2 });
+
+  const turn = async (conv: string, id: string, text: string) => {
+    const start = await store.beginTurn(conv, id);
+    if (start.kind !== 'ready') return start;
+    await store.commitTurn(start.turn, record, [{ key: 'k', text }], 60_000);
+    return start;
+  };
+
+  it('answers the latest message again, an older one with nothing, and forgets past the window', async () => {
+    const conv = `web:${uniqueUser('dedupe')}`;
+    await turn(conv, 'web:a', 'A');
+    await turn(conv, 'web:b', 'B');
+    expect(await store.beginTurn(conv, 'web:b')).toEqual({ kind: 'duplicate', replies: [{ key: 'k', text: 'B' }] });
+    expect(await store.beginTurn(conv, 'web:a')).toEqual({ kind: 'duplicate', replies: [] });
+    await turn(conv, 'web:c', 'C');
+    // Window of 2: `a` fell out and is processed again; `b` is still known.
+    expect(await store.beginTurn(conv, 'web:b')).toEqual({ kind: 'duplicate', replies: [] });
+    const again = await store.beginTurn(conv, 'web:a');
+    expect(again.kind).toBe('ready');
+    if (again.kind === 'ready') await store.abortTurn(again.turn);
+    expect(await redis.zcard(`kefu:{${conv}}:seen`)).toBe(2);
+  });
+});
