@@ -14,6 +14,7 @@ import { buildApp } from './server/app.js';
 import { createRateLimits } from './server/rate-limit.js';
 import { eraseEffects } from './runtime/erase-effects.js';
 import { startRetention } from './runtime/retention.js';
+import { revealAudit, revealRoutes } from './server/routes/reveal.js';
 import { MemorySessionStore } from './store/memory-session-store.js';
 import { MemoryOutboxStore, RedisOutboxStore, type OutboxStore } from './store/outbox-store.js';
 import { createRedis, instrumentRedis } from './store/redis-client.js';
@@ -179,6 +180,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   plugins.push(adminRoutes({ token: config.ADMIN_TOKEN, tickets, runtime, clock, stats }));
   plugins.push(metricsRoutes(metrics), dashboardRoutes());
   plugins.push(agentRoutes(handoff, { maxTextLength: config.MAX_TEXT_LENGTH }));
+  plugins.push(revealRoutes({ service: handoff, tickets, audit: revealAudit(redis), logger, now: () => clock.now() }));
 
   const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping(), plugins, rateLimit: limits.plugin });
 

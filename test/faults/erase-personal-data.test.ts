@@ -12,7 +12,7 @@ type Reply = { text: string };
 describe('"删除我的信息": erasure on request (PIPL)', () => {
   let kefu: Kefu;
   beforeAll(async () => {
-    kefu = await testKefu({ REDIS_URL: inject('redisUrl'), AGENT_TOKENS: 'alice:alice-token' });
+    kefu = await testKefu({ REDIS_URL: inject('redisUrl'), AGENT_TOKENS: 'alice:alice-token,bob:bob-token' });
   });
   afterAll(async () => kefu.close());
 
@@ -72,6 +72,49 @@ describe('"删除我的信息": erasure on request (PIPL)', () => {
     ).not.toContain('建国路');
     // The conversation goes on normally afterwards.
     expect((await say(userId, '你好'))[0]?.text).toContain('欢迎');
+  });
+
+  it('an agent sees personal data masked, and unmasks one field only while holding the conversation, audited', async () => {
+    const userId = uniqueUser('reveal');
+    const id = encodeURIComponent(`web:${userId}`);
+    for (const line of APPLY) await say(userId, line);
+    await say(userId, '转人工');
+    const agent = (token: string, method: 'GET' | 'POST', path: string, payload?: object) =>
+      kefu.app.inject({
+        method,
+        url: `/api/agent/conversations/${id}${path}`,
+        headers: { authorization: `Bearer ${token}` },
+        ...(payload ? { payload } : {}),
+      });
+
+    const view = await agent('alice-token', 'GET', '');
+    expect(view.statusCode).toBe(200);
+    expect(view.body).not.toContain(ID);
+    expect(view.body).not.toContain(PHONE);
+    // Queued but not held: no reveal.
+    expect((await agent('alice-token', 'POST', '/reveal', { field: 'idNumber' })).statusCode).toBe(403);
+    expect((await agent('bob-token', 'POST', '/claim')).statusCode).toBe(200);
+    expect((await agent('alice-token', 'POST', '/reveal', { field: 'idNumber' })).statusCode).toBe(403);
+    expect((await agent('bob-token', 'POST', '/reveal', { field: 'password' })).statusCode).toBe(400);
+    const revealed = await agent('bob-token', 'POST', '/reveal', { field: 'idNumber' });
+    expect(revealed.statusCode).toBe(200);
+    expect(revealed.json()).toMatchObject({ field: 'idNumber', value: ID });
+    const audit = (await kefu.redis!.lrange('kefu:audit:reveal', 0, 50)).map(
+      (r) => JSON.parse(r) as Record<string, unknown>,
+    );
+    const mine = audit.filter((r) => r.conversationId === `web:${userId}`);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ agent: 'bob', field: 'idNumber' });
+    expect(JSON.stringify(audit)).not.toContain(ID); // the audit says what was seen, not the value
+    expect(
+      (
+        await kefu.app.inject({
+          method: 'POST',
+          url: `/api/agent/conversations/${id}/reveal`,
+          payload: { field: 'phone' },
+        })
+      ).statusCode,
+    ).toBe(401);
   });
 
   it('"no" (or anything else twice) keeps everything; English works too', async () => {
