@@ -71,6 +71,10 @@ const hasDigit = (s: string) => /\d/.test(s);
 const plausibleName = (s: string) =>
   !hasDigit(s) && /^[\p{L}·.' -]+$/u.test(s) && ([...s].length >= 2 || /^[A-Za-z]/.test(s)) && [...s].length <= 30;
 
+const BARE_CHINESE_NAME = /^[\u4e00-\u9fff]{1,3}(?:·[\u4e00-\u9fff]{1,6})?[\u4e00-\u9fff]$/u;
+const NOT_A_NAME =
+  /申请|申請|办理|辦理|异地|異地|服务|服務|用户|用戶|你好|您好|同意|谢谢|謝謝|手机|手機|地址|身份|营业|營業|企业|企業|公司|继续|取消/u;
+
 /** Which user type the words say, if any. */
 export function userTypeOf(text: string): UserType | undefined {
   if (/个人|個人|\b(?:personal|individual)\b/i.test(text)) return 'personal';
@@ -181,6 +185,11 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
     const company = COMPANY.exec(seg)?.[1]?.trim();
     if (company && out.values.company === undefined) out.values.company = company;
     else if (out.values.address === undefined && mentionsPlace(seg)) readLabelled(out, 'address', seg, error);
+  }
+  // In a list of fields ("个人，张三，身份证…"), a bare 2-4 character Chinese segment is the name.
+  if (out.values.name === undefined && Object.keys(out.values).length > 0) {
+    const bare = segments.find((seg) => BARE_CHINESE_NAME.test(seg) && !userTypeOf(seg) && !NOT_A_NAME.test(seg));
+    if (bare) out.values.name = bare;
   }
   const anything = Object.keys(out.values).length + out.errors.length + out.redo.length > 0;
   const answer = segments.map((s) => clean(s.replace(FILLER, ' ').replace(/^[\s,;、]+/, ''))).find((s) => s !== '');

@@ -6,7 +6,8 @@ import type { TimerRecord, TimerStore } from './scheduler.js';
 const DUE = 'kefu:{timers}:due';
 const DATA = 'kefu:{timers}:data';
 const CLAIMS = 'kefu:{timers}:claims';
-const COUNTERS = 'kefu:sla:counters';
+// One hash tag for the SLA keys: the count-once script touches both, so they must share a Cluster slot.
+const COUNTERS = 'kefu:{sla}:counters';
 const DEAD = 'kefu:deadletter';
 const DEAD_LIMIT = 1000;
 
@@ -96,7 +97,7 @@ export class RedisNotifyStore implements TimerStore, NotifyStore {
     const res = await this.redis.eval(
       COUNT_ONCE,
       2,
-      `kefu:sla:counted:${eventId}`,
+      `kefu:{sla}:counted:${eventId}`,
       COUNTERS,
       30 * 86_400_000,
       ...counters,

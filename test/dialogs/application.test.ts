@@ -44,6 +44,24 @@ describe('application: several fields at once, then only what is missing (at mos
     expect(ticket?.number).toMatch(/^YD261125\d{6}$/);
   });
 
+  it('zh-CN personal: an unlabelled name in a list of fields is taken as the name', async () => {
+    const t = await Transcript.start('zh-CN');
+    await t.play([
+      { say: '申请异地服务', keys: ['application.chooseType'], state: 'application.choosingType' },
+      {
+        say: `个人，张三，身份证${ID}，手机13812345678，地址广东省深圳市南山区科技园1号`,
+        keys: [
+          'application.requirements.personal',
+          'application.summary.personal',
+          'application.plan',
+          'application.consentAsk',
+        ],
+        text: /张三/,
+        state: 'application.consent',
+      },
+    ]);
+  });
+
   it('zh-CN enterprise: everything in one message, consent, ticket', async () => {
     const t = await Transcript.start('zh-CN');
     await t.play([
