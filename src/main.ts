@@ -182,7 +182,9 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   plugins.push(agentRoutes(handoff, { maxTextLength: config.MAX_TEXT_LENGTH }));
   plugins.push(revealRoutes({ service: handoff, tickets, audit: revealAudit(redis), logger, now: () => clock.now() }));
 
-  const app = await buildApp({ runtime, web, outbox, logger, ready: () => sessions.ping(), plugins, rateLimit: limits.plugin });
+  // Not ready while the connection is down: say so at once instead of waiting on a reconnect.
+  const ready = async () => (redis && redis.status !== 'ready' ? false : sessions.ping());
+  const app = await buildApp({ runtime, web, outbox, logger, ready, plugins, rateLimit: limits.plugin });
 
   return {
     config,

@@ -28,25 +28,31 @@ const WEBHOOKS = ['/api/line/webhook', '/api/messages', '/api/wechat/', '/api/sm
 const guarded = (url: string) =>
   url.startsWith('/api/') && !WEBHOOKS.some((w) => url === w || url.startsWith(w.endsWith('/') ? w : `${w}?`));
 
-function limiter(prefix: string, points: number, redis: Redis | undefined): RateLimiterAbstract {
+interface Limiter {
+  consume(key: string): Promise<unknown>;
+}
+
+function limiter(prefix: string, points: number, redis: Redis | undefined): Limiter {
   const memory = new RateLimiterMemory({ keyPrefix: prefix, points, duration: 60 });
-  if (!redis) return memory;
+  if (!redis) return { consume: (key) => memory.consume(key, 1) };
   // While Redis is down the counters fall back to this process (the insurance limiter) rather
-  // than letting everything through or refusing everyone.
-  return new RateLimiterRedis({
+  // than letting everything through or refusing everyone. (Not `rejectIfRedisNotReady`: that
+  // also falls back while the connection is still being made at start-up, splitting the counts.)
+  const shared = new RateLimiterRedis({
     storeClient: redis,
     keyPrefix: `kefu:rl:${prefix}`,
     points,
     duration: 60,
-    rejectIfRedisNotReady: true,
     insuranceLimiter: memory,
   });
+  // Known to be down (reconnecting): count here at once rather than wait on the reconnect.
+  return { consume: (key) => (redis.status === 'reconnecting' ? memory : shared).consume(key, 1) };
 }
 
-async function admitted(rl: RateLimiterAbstract | undefined, key: string): Promise<RateLimiterRes | true> {
+async function admitted(rl: Limiter | undefined, key: string): Promise<RateLimiterRes | true> {
   if (!rl) return true;
   try {
-    await rl.consume(key, 1);
+    await rl.consume(key);
     return true;
   } catch (res) {
     if (res instanceof RateLimiterRes) return res;
