@@ -28,6 +28,8 @@ const { values: flags } = parseArgs({
     'skip-baseline': { type: 'boolean', default: false },
     /** Write V8 CPU profiles of the servers (their max phase included) to this folder; see bench/profile-summary.ts. */
     'cpu-prof': { type: 'string' },
+    /** Run kefu from another checkout (e.g. the code before an optimisation) for a before/after. */
+    'kefu-root': { type: 'string' },
   },
 });
 const durationMs = Number(flags.duration) * 1000;
@@ -72,6 +74,8 @@ interface PhaseFigures {
   redisCommandsPerTurn: number;
   redisCommands: Record<string, number>;
   serverCpuPercent: number;
+  /** Server CPU time per turn: steadier than turns/s on a shared machine. */
+  serverCpuMsPerTurn: number;
   serverRssMb: number;
   redisCpuPercent: number;
   loadgenCpuPercent: number;
@@ -89,7 +93,15 @@ interface TargetFigures {
     commandsPerTurn: number;
     turns: number;
   };
-  memory?: { bytesPerSession: number; sessions: number; keysPerSession: number; sampleKeys: Record<string, number> };
+  memory?: {
+    bytesPerSession: number;
+    sessions: number;
+    keysPerSession: number;
+    sampleKeys: Record<string, number>;
+    /** One finished conversation: its state (session, turn lane, dedupe) and its message history (outbox, transcript). */
+    sampleStateBytes: number;
+    sampleHistoryBytes: number;
+  };
 }
 
 async function info(redis: Redis) {
@@ -130,13 +142,14 @@ async function phase(
     redisCommandsPerTurn: total / Math.max(1, load.turns),
     redisCommands: Object.fromEntries([...delta].map(([k, v]) => [k, +(v / Math.max(1, load.turns)).toFixed(2)])),
     serverCpuPercent: ((s1.cpuTicks - s0.cpuTicks) / CLOCK_TICKS / seconds) * 100,
+    serverCpuMsPerTurn: (((s1.cpuTicks - s0.cpuTicks) / CLOCK_TICKS) * 1000) / Math.max(1, load.turns),
     serverRssMb: (s1.rssPages * PAGE_SIZE) / 2 ** 20,
     redisCpuPercent: ((r1.cpuTicks - r0.cpuTicks) / CLOCK_TICKS / seconds) * 100,
     loadgenCpuPercent: ((c1.user + c1.system) / 1e6 / seconds) * 100,
   };
   say(
     `${label}: ${figures.turnsPerSecond.toFixed(0)} turns/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
-      `${figures.redisCommandsPerTurn.toFixed(2)} Redis commands/turn, server CPU ${figures.serverCpuPercent.toFixed(0)}%, ` +
+      `${figures.redisCommandsPerTurn.toFixed(2)} Redis commands/turn, server CPU ${figures.serverCpuPercent.toFixed(0)}% (${figures.serverCpuMsPerTurn.toFixed(2)} ms/turn), ` +
       `RSS ${figures.serverRssMb.toFixed(0)} MB, errors ${figures.errors}`,
   );
   for (const e of figures.errorSamples) say(`  error: ${e}`);
@@ -272,15 +285,20 @@ async function benchTarget(
           sampleKeys[key] = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
         }
         const db0 = (await info(redis)).get('keyspace')?.get('db0') ?? '';
+        const history = Object.entries(sampleKeys).filter(([k]) => /:(outbox|transcript)$/.test(k));
+        const sum = (xs: [string, number][]) => xs.reduce((a, [, v]) => a + v, 0);
         figures.memory = {
           sessions,
           bytesPerSession: (used - emptyMemory) / Math.max(1, sessions),
           keysPerSession: Number(/keys=(\d+)/.exec(db0)?.[1] ?? 0) / Math.max(1, sessions),
           sampleKeys,
+          sampleHistoryBytes: sum(history),
+          sampleStateBytes: sum(Object.entries(sampleKeys)) - sum(history),
         };
         say(
           `${name} memory: ${figures.memory.bytesPerSession.toFixed(0)} B of Redis per idle conversation over ${sessions} conversations, ` +
-            `${figures.memory.keysPerSession.toFixed(1)} keys each; one of them: ${JSON.stringify(sampleKeys)}`,
+            `${figures.memory.keysPerSession.toFixed(1)} keys each; one finished conversation: state ${figures.memory.sampleStateBytes} B, ` +
+            `history ${figures.memory.sampleHistoryBytes} B ${JSON.stringify(sampleKeys)}`,
         );
       }
     } finally {
@@ -343,7 +361,12 @@ async function main() {
     }
     const kefu: TargetSpec = {
       name: 'kefu',
-      args: (w) => [...profiling, 'bin/kefu.js', 'start', ...(w > 1 ? ['--workers', String(w)] : [])],
+      args: (w) => [
+        ...profiling,
+        join(flags['kefu-root'] ?? ROOT, 'bin/kefu.js'),
+        'start',
+        ...(w > 1 ? ['--workers', String(w)] : []),
+      ],
       workers: workerCounts,
       keyPattern: (u) => `kefu:{web:${u}}:*`,
     };
@@ -385,8 +408,8 @@ function summarize(report: Record<string, unknown>, results: TargetFigures[]) {
   const bench = report.redisBenchmark as { plain: { set: number; get: number } } | undefined;
   const lines = [
     '',
-    '| target | turns/s | p50 ms | p99 ms | Redis cmds/turn | server CPU % | RSS MB | errors |',
-    '|---|---|---|---|---|---|---|---|',
+    '| target | turns/s | p50 ms | p99 ms | Redis cmds/turn | server CPU % | CPU ms/turn | RSS MB | errors |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     for (const [label, p] of [
@@ -395,7 +418,7 @@ function summarize(report: Record<string, unknown>, results: TargetFigures[]) {
     ] as const) {
       if (!p) continue;
       lines.push(
-        `| ${r.name} ${label} | ${p.turnsPerSecond.toFixed(0)} | ${p.p50.toFixed(1)} | ${p.p99.toFixed(1)} | ${p.redisCommandsPerTurn.toFixed(2)} | ${p.serverCpuPercent.toFixed(0)} | ${p.serverRssMb.toFixed(0)} | ${p.errors} |`,
+        `| ${r.name} ${label} | ${p.turnsPerSecond.toFixed(0)} | ${p.p50.toFixed(1)} | ${p.p99.toFixed(1)} | ${p.redisCommandsPerTurn.toFixed(2)} | ${p.serverCpuPercent.toFixed(0)} | ${p.serverCpuMsPerTurn.toFixed(2)} | ${p.serverRssMb.toFixed(0)} | ${p.errors} |`,
       );
     }
   }

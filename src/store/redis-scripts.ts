@@ -23,7 +23,8 @@ end
  * Returns {'dup', replies} | {'ready', seq, session|false} | {'wait', seq, served, holderAlive} | {'gone', seq}. */
 export const BEGIN_TURN = `${DUPLICATE}
 local mySeq = tonumber(ARGV[1])
-if mySeq == 0 then
+local fresh = mySeq == 0
+if fresh then
   local replies = duplicate(KEYS[4], KEYS[6], ARGV[4])
   if replies then return {'dup', replies} end
   mySeq = redis.call('INCR', KEYS[1])
@@ -32,7 +33,8 @@ end
 local served = tonumber(redis.call('GET', KEYS[2]) or '0')
 if served >= mySeq then return {'gone', mySeq} end
 if served == mySeq - 1 then
-  local replies = duplicate(KEYS[4], KEYS[6], ARGV[4])
+  -- Checked again only after waiting: a twin delivery may have committed meanwhile.
+  local replies = (not fresh) and duplicate(KEYS[4], KEYS[6], ARGV[4])
   if replies then
     redis.call('SET', KEYS[2], mySeq, 'PX', ARGV[3])
     return {'dup', replies}
@@ -44,22 +46,21 @@ return {'wait', mySeq, served, redis.call('EXISTS', KEYS[5])}
 `;
 
 /** KEYS: served, session, seen, holder, outbox, last. ARGV: mySeq, sessionJson, sessionTtlMs, repliesJson,
- * dedupeTtlMs, laneTtlMs, outboxLimit, outboxTtlMs, dedupeKey, seenLimit, outbox entries... (none: the
- * outbox is not touched). Returns 1 when committed, 0 when the turn had already been passed on. */
+ * dedupeTtlMs, laneTtlMs, outboxLimit, outboxTtlMs, dedupeKey, seenLimit, seenScore (the turn's time: oldest
+ * ids leave the window first), outbox entries... (none: the outbox is not touched). Returns 1 when committed, 0 when the turn had already been passed on. */
 export const COMMIT_TURN = `
 local mySeq = tonumber(ARGV[1])
 local served = tonumber(redis.call('GET', KEYS[1]) or '0')
 if served ~= mySeq - 1 then return 0 end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-local top = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
-redis.call('ZADD', KEYS[3], (tonumber(top[2]) or 0) + 1, ARGV[9])
+redis.call('ZADD', KEYS[3], ARGV[11], ARGV[9])
 redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[10]) - 1)
 redis.call('PEXPIRE', KEYS[3], ARGV[5])
 redis.call('SET', KEYS[6], ARGV[9] .. '\\n' .. ARGV[4], 'PX', ARGV[5])
 redis.call('SET', KEYS[1], mySeq, 'PX', ARGV[6])
 redis.call('DEL', KEYS[4])
-if #ARGV > 10 then
-  redis.call('RPUSH', KEYS[5], unpack(ARGV, 11))
+if #ARGV > 11 then
+  redis.call('RPUSH', KEYS[5], unpack(ARGV, 12))
   redis.call('LTRIM', KEYS[5], -tonumber(ARGV[7]), -1)
   redis.call('PEXPIRE', KEYS[5], ARGV[8])
 end

@@ -164,6 +164,7 @@ export class RedisSessionStore implements SessionStore {
         OUTBOX_TTL_MS,
         turn.dedupeKey,
         this.options.seenLimit,
+        session.updatedAt,
         ...outbox,
       ),
     );

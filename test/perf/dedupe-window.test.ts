@@ -12,23 +12,25 @@ describe('Redis dedupe window', () => {
   afterAll(() => redis.quit());
   const store = new RedisSessionStore(redis, { seenLimit: 2 });
 
+  let now = Date.UTC(2026, 10, 25);
   const turn = async (conv: string, id: string, text: string) => {
     const start = await store.beginTurn(conv, id);
     if (start.kind !== 'ready') return start;
-    await store.commitTurn(start.turn, record, [{ key: 'k', text }], 60_000);
+    await store.commitTurn(start.turn, { ...record, updatedAt: ++now }, [{ key: 'k', text }], 60_000);
     return start;
   };
 
   it('answers the latest message again, an older one with nothing, and forgets past the window', async () => {
     const conv = `web:${uniqueUser('dedupe')}`;
-    await turn(conv, 'web:a', 'A');
+    // Ids in reverse alphabetical order: the window follows time, not names.
+    await turn(conv, 'web:z', 'A');
     await turn(conv, 'web:b', 'B');
     expect(await store.beginTurn(conv, 'web:b')).toEqual({ kind: 'duplicate', replies: [{ key: 'k', text: 'B' }] });
-    expect(await store.beginTurn(conv, 'web:a')).toEqual({ kind: 'duplicate', replies: [] });
+    expect(await store.beginTurn(conv, 'web:z')).toEqual({ kind: 'duplicate', replies: [] });
     await turn(conv, 'web:c', 'C');
-    // Window of 2: `a` fell out and is processed again; `b` is still known.
+    // Window of 2: `z` fell out and is processed again; `b` is still known.
     expect(await store.beginTurn(conv, 'web:b')).toEqual({ kind: 'duplicate', replies: [] });
-    const again = await store.beginTurn(conv, 'web:a');
+    const again = await store.beginTurn(conv, 'web:z');
     expect(again.kind).toBe('ready');
     if (again.kind === 'ready') await store.abortTurn(again.turn);
     expect(await redis.zcard(`kefu:{${conv}}:seen`)).toBe(2);
