@@ -13,7 +13,7 @@ import { startRedisServer } from '../test/support/redis-server.js';
 import { runLoad, type LoadResult } from './load.js';
 import { CLOCK_TICKS, PAGE_SIZE, redisBenchmark, sampleTree, startServer, type ServerUnderTest } from './processes.js';
 import { startRedisProxy } from './redis-proxy.js';
-import { INFO_SCENARIOS, type Scenario } from './scenarios.js';
+import { APPLICATION_SCENARIOS, INFO_SCENARIOS, type Scenario } from './scenarios.js';
 import { callDelta, commandCalls, infoNumber, parseInfo, percentile } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -39,7 +39,13 @@ const workerCounts = flags.workers
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
-const scenarios: Scenario[] = INFO_SCENARIOS;
+// Half the customers apply (a YD ticket each), half ask for information (zh-CN and en).
+const scenarios: Scenario[] = [
+  APPLICATION_SCENARIOS[0]!,
+  INFO_SCENARIOS[0]!,
+  APPLICATION_SCENARIOS[0]!,
+  INFO_SCENARIOS[1]!,
+];
 const turnsPerConversation = scenarios.reduce((s, c) => s + c.steps.length, 0) / scenarios.length;
 
 /** Every simulated customer comes from 127.0.0.1: the per-address limit would refuse them (per-user stays). */

@@ -17,6 +17,25 @@ export interface Scenario {
   steps: Step[];
 }
 
+/** A personal application, one field a turn as most customers answer, to a YD ticket. */
+export const APPLICATION_SCENARIOS: Scenario[] = [
+  {
+    name: 'apply-zh-CN',
+    locale: 'zh-CN',
+    steps: [
+      { text: '你好', expect: /欢迎/ },
+      { text: '申请异地服务', postback: 'intent:apply', expect: /个人还是企业/ },
+      { text: '个人', expect: /姓名/ },
+      { text: '张三', expect: /身份证号码/ },
+      { text: '11010519491231002X', expect: /服务地址/ },
+      { text: '13812345678', expect: /服务地址/ },
+      { text: '北京市朝阳区建国路88号', expect: /110105\*{8}002X[\s\S]*异地服务协议/ },
+      { text: '同意', expect: /工单号：YD\d{12}/ },
+      { text: '谢谢，再见', expect: /感谢/ },
+    ],
+  },
+];
+
 /** Information conversations: greeting -> menu -> materials -> hours (and which city) -> goodbye. */
 export const INFO_SCENARIOS: Scenario[] = [
   {
