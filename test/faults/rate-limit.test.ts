@@ -113,3 +113,23 @@ describe('rate limit per source address', () => {
     expect((await from('10.0.0.2', '/api/admin/tickets')).statusCode).toBe(200); // another address
   });
 });
+
+describe('rate limits on a fresh Redis', () => {
+  it('the first requests (scripts not loaded yet, batched with others) neither crash nor hang', async () => {
+    const { startRedisServer } = await import('../support/redis-server.js');
+    const server = await startRedisServer();
+    const k = await testKefu({ REDIS_URL: server.url, AGENT_TOKENS: 'alice:tok-alice' });
+    const results = await Promise.all([
+      k.app.inject({ method: 'GET', url: '/api/agent/queue' }),
+      k.app.inject({
+        method: 'POST',
+        url: '/api/web/messages',
+        payload: { userId: uniqueUser('fresh'), text: '你好' },
+      }),
+      k.app.inject({ method: 'GET', url: '/api/agent/queue', headers: { authorization: 'Bearer tok-alice' } }),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([401, 200, 200]);
+    await k.close();
+    await server.stop();
+  });
+});
