@@ -6,8 +6,12 @@ export type { Logger };
 // Fields known to hold personal data, at the depths they are logged (a ticket, its details, a
 // whole request body). Masking catches shapes; these catch values of any shape (a name, an
 // address, a mistyped number) wherever a caller passes the object itself.
-const PERSONAL_FIELDS = ['idNumber', 'legalRepIdNumber', 'phone', 'creditCode', 'name', 'address', 'company'];
-const PERSONAL_PATHS = PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]);
+const PERSONAL_FIELDS = ['idNumber', 'legalRepIdNumber', 'phone', 'creditCode', 'address', 'company'];
+// `name` alone would also hide error names: only an applicant's name is personal.
+const PERSONAL_PATHS = [
+  ...PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]),
+  ...['application.name', '*.application.name', '*.*.application.name'],
+];
 
 /**
  * JSON logs with personal data masked in every field and message, whatever the caller passed;

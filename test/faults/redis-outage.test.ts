@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,9 +102,14 @@ describe('Redis stops in the middle of conversations', () => {
     after.disconnect();
   });
 
-  it('answers "busy" from an in-process server too when Redis is unreachable from the start', async () => {
+  it('answers "busy" in process too, and 503 with a code to a webhook platform', async () => {
     const dead = await startRedisServer();
-    const kefu = await testKefu({ REDIS_URL: dead.url });
+    const kefu = await testKefu({
+      REDIS_URL: dead.url,
+      LINE_CHANNEL_SECRET: 'outage-secret',
+      LINE_CHANNEL_ACCESS_TOKEN: 'outage-token',
+      LINE_API_BASE_URL: 'http://127.0.0.1:9',
+    });
     await hardKill(dead.process);
     const res = await kefu.app.inject({
       method: 'POST',
@@ -114,6 +120,30 @@ describe('Redis stops in the middle of conversations', () => {
     expect(res.json<{ replies: { text: string }[] }>().replies[0]?.text).toContain('系統繁忙');
     expect(res.headers['x-kefu-error']).toBe('KEFU_STORE_UNAVAILABLE');
     expect((await kefu.app.inject({ url: '/readyz' })).statusCode).toBe(503);
+    // A platform is a machine that redelivers: it gets the status, and the same event later runs once.
+    const body = JSON.stringify({
+      destination: 'bot',
+      events: [
+        {
+          type: 'message',
+          webhookEventId: 'ev-outage',
+          timestamp: 1,
+          source: { type: 'user', userId: 'Uoutage' },
+          message: { type: 'text', id: '1', text: '你好' },
+        },
+      ],
+    });
+    const webhook = await kefu.app.inject({
+      method: 'POST',
+      url: '/api/line/webhook',
+      headers: {
+        'content-type': 'application/json',
+        'x-line-signature': createHmac('sha256', 'outage-secret').update(body).digest('base64'),
+      },
+      payload: body,
+    });
+    expect(webhook.statusCode).toBe(503);
+    expect(webhook.json<{ error: { code: string } }>().error.code).toBe('KEFU_STORE_UNAVAILABLE');
     await kefu.close();
     rmSync(dead.dir, { recursive: true, force: true });
   });
