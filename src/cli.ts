@@ -75,7 +75,13 @@ async function start(args: string[]): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers must be a whole number of 1 or more');
   const config = loadConfig();
   if (workers === 1 || cluster.isWorker) {
-    await startServer(config);
+    try {
+      await startServer(config);
+    } catch (err) {
+      // Redis may already be connected and would keep a half-started server alive: leave now.
+      process.stderr.write(`kefu: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
     return -1; // keep running
   }
   // Turns are serialized in Redis, not in memory: several processes are only correct with it.
@@ -95,22 +101,32 @@ function runPrimary(workers: number, logger: ReturnType<typeof createLogger>): v
   let stopping = false;
   let failed = false;
   const fork = () => cluster.fork();
+  const listening = new Set<number>();
+  cluster.on('listening', (worker) => listening.add(worker.id));
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (code !== 0) failed = true;
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
       return;
     }
+    if (!listening.has(worker.id)) {
+      // It never got to serve (port taken, Redis refused at start): another would fail the same way.
+      logger.error({ pid: worker.process.pid, code, signal }, 'worker failed to start: stopping');
+      failed = true;
+      stop('SIGTERM');
+      return;
+    }
     logger.error({ pid: worker.process.pid, code, signal }, 'worker died: starting another');
     setTimeout(fork, 500).unref();
   });
-  const stop = (signal: NodeJS.Signals) => {
+  function stop(signal: NodeJS.Signals) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, 'shutting down workers');
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
     setTimeout(() => process.exit(1), 25_000).unref();
-  };
+  }
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   for (let i = 0; i < workers; i++) fork();

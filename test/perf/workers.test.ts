@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/redis-server.js';
@@ -65,5 +66,26 @@ describe('kefu start --workers', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(78);
     expect(err).toMatch(/REDIS_URL/);
+  }, 60_000);
+
+  it('stops with an error when the workers cannot start (port taken) instead of forking forever', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+    try {
+      const child = spawn(process.execPath, [BIN, 'start', '--workers', '2'], {
+        env: { ...process.env, REDIS_URL: inject('redisUrl'), PORT: String(port), HOST: '127.0.0.1', CI: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      expect(code).toBe(1);
+      expect(output).toMatch(/EADDRINUSE/);
+      expect(output).toMatch(/worker failed to start/);
+    } finally {
+      blocker.close();
+    }
   }, 60_000);
 });
