@@ -24,6 +24,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // A survivor that died tells why (its log), instead of only "connection refused".
+  if (survivor.child.exitCode !== null || survivor.child.signalCode !== null) console.error(survivor.output());
   for (const v of victims) await hardKill(v.child);
   await survivor.stop();
   await redis.stop();
