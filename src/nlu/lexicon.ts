@@ -31,7 +31,7 @@ export const CONCEPTS: ReadonlyArray<readonly [string, RegExp]> = [
   ],
   [
     'human',
-    /人工|人宫|人公|真人|活人|客服专员|客服人员|工作人员沟通|坐席|经理|领导|机器人|human|person|agent|agnet|representative|operator|bot\b|someone/,
+    /人工|人宫|人公|真人|活人|客服专员|客服人员|工作人员沟通|坐席|经理|领导|机器人|human|\bperson\b|agent|agnet|representative|operator|bot\b|someone/,
   ],
   [
     'docs',

@@ -348,7 +348,10 @@ export class Runtime {
   private pressedLabel(text: string, session: SessionRecord | undefined): Understanding | undefined {
     const i = session?.choiceLabels?.findIndex((label) => label.toLowerCase() === text.toLowerCase()) ?? -1;
     const value = i >= 0 ? session?.choices?.[i] : undefined;
-    return value ? this.intentValue(value) : undefined;
+    if (!value) return undefined;
+    // A non-intent button ("Personal") is an answer to the question asked, never a new intent:
+    // the model must not hear "person" in "Personal" and hand the user to an agent.
+    return this.intentValue(value) ?? { text, intent: 'other', confidence: 1, entities: [], choice: value };
   }
 
   /** A button value `intent:<name>` is understood as that intent whatever the language. */

@@ -171,4 +171,13 @@ describe('runtime guarantees', () => {
     const result = await kefu.runtime.handle(message(user, '你好'));
     expect(result.replies.map((r) => r.key)).toEqual(['root.restarted', 'root.welcome', 'menu.prompt']);
   });
+
+  it('treats a typed button label as pressing it, never as a new intent ("Personal" is not "person")', async () => {
+    kefu = await testKefu();
+    const user = uniqueUser();
+    await kefu.runtime.handle(message(user, 'apply for cross-region service', { locale: 'en' }));
+    const result = await kefu.runtime.handle(message(user, 'personal', { locale: 'en' }));
+    expect(result.replies.map((r) => r.key)).not.toContain('handoff.queuedNoAgent');
+    expect(result.replies.at(-1)?.key).toBe('application.ask.name');
+  });
 });
