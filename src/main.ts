@@ -23,7 +23,11 @@ import { KefuMetrics, metricsRoutes } from './server/metrics.js';
 import { dashboardRoutes } from './server/routes/dashboard.js';
 import { MemoryAnalyticsStore, RedisAnalyticsStore } from './store/analytics-store.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
-import { MemoryChannelStateStore, RedisChannelStateStore, type ChannelStateStore } from './store/channel-state-store.js';
+import {
+  MemoryChannelStateStore,
+  RedisChannelStateStore,
+  type ChannelStateStore,
+} from './store/channel-state-store.js';
 import type { ChannelDeps, StartedChannel } from './server/routes/channel-kit.js';
 import { startLine } from './server/routes/line.js';
 import { startSms } from './server/routes/sms.js';
@@ -90,7 +94,11 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const halls = loadRegionTable(config.REGION_TABLE_PATH);
   const catalog = await Catalog.load();
   const channels: ChannelRegistry = notify.channels;
-  const web = new WebChannel((id, messages) => outbox.append(id, messages), () => clock.now(), redis !== undefined);
+  const web = new WebChannel(
+    (id, messages) => outbox.append(id, messages),
+    () => clock.now(),
+    redis !== undefined,
+  );
   channels.register(web);
 
   // Issue 7: agent queue, assignment and transcripts; `runtime` is read when an agent acts, after it exists.
@@ -110,12 +118,24 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     ...ticketEffects({
       tickets,
       halls,
-      lookups: statusLookups({ tickets: () => tickets, text: (key, params, locale) => catalog.text({ key, params }, locale), regionTable: halls }),
+      lookups: statusLookups({
+        tickets: () => tickets,
+        text: (key, params, locale) => catalog.text({ key, params }, locale),
+        regionTable: halls,
+      }),
     }),
     ...notify.effects,
   };
   // Issue 6: FK tickets (department, reply deadline) and ticket satisfaction scores, over the handlers above.
-  Object.assign(effects, feedbackEffects({ tickets, sla: notify.sla, departments: loadDepartments(config.FEEDBACK_DEPARTMENTS_FILE), base: { ...effects } }));
+  Object.assign(
+    effects,
+    feedbackEffects({
+      tickets,
+      sla: notify.sla,
+      departments: loadDepartments(config.FEEDBACK_DEPARTMENTS_FILE),
+      base: { ...effects },
+    }),
+  );
   // Issue 9: "删除我的信息" erases the conversation's stored data and closed tickets' personal fields.
   Object.assign(effects, eraseEffects({ tickets, outbox, ...(redis ? { redis } : {}), logger }));
   const stopRetention = redis ? startRetention(redis, config.TRANSCRIPT_RETENTION_DAYS * 86_400_000, logger) : () => {};
@@ -163,7 +183,9 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   recordTranscripts(runtime, handoff.d.store, handoff.d.bus, (err) => logger.warn({ err }, 'transcript not kept'));
 
   // Optional channels: each starts only when its configuration is present (issue 8).
-  const state: ChannelStateStore = redis ? new RedisChannelStateStore(redis) : new MemoryChannelStateStore(() => clock.now());
+  const state: ChannelStateStore = redis
+    ? new RedisChannelStateStore(redis)
+    : new MemoryChannelStateStore(() => clock.now());
   const channelDeps: ChannelDeps = { config, runtime, sessions, catalog, logger, clock, state };
   const configured = [startLine(channelDeps), startSms(channelDeps), startWechatOfficial(channelDeps)];
   // botbuilder (~1 s) and wechaty (~1.7 s) are loaded only when configured.
@@ -171,7 +193,9 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     configured.push((await import('./server/routes/botframework.js')).startBotFramework(channelDeps));
   }
   if (config.WECHATY_PUPPET || overrides.wechatyPuppet) {
-    configured.push(await (await import('./server/routes/wechaty.js')).startWechaty(channelDeps, overrides.wechatyPuppet));
+    configured.push(
+      await (await import('./server/routes/wechaty.js')).startWechaty(channelDeps, overrides.wechatyPuppet),
+    );
   }
   const optional = configured.filter((c): c is StartedChannel => c !== undefined);
   for (const c of optional) channels.register(c.adapter);
