@@ -17,7 +17,8 @@ export interface ConversationContext {
 
 /** State meta read by the runtime: what the dialogue waits for, so understanding can prefer it. */
 export interface StateMeta {
-  expecting?: 'yesno' | 'choice' | 'phone' | 'id_number' | 'credit_code' | 'address' | 'name' | 'text' | 'ticket' | 'score';
+  expecting?:
+    'yesno' | 'choice' | 'phone' | 'id_number' | 'credit_code' | 'address' | 'name' | 'text' | 'ticket' | 'score';
 }
 
 // Effects are declared here by name only; the runtime reads them from the pure transition's
