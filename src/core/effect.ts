@@ -1,4 +1,5 @@
-import type { Locale, ReplyRef } from './message.js';
+import type { ConversationEvent } from './event.js';
+import type { ChannelId, Locale, ReplyRef } from './message.js';
 
 export const HANDOFF_REASONS = ['user_request', 'misunderstood', 'urgent_complaint', 'angry'] as const;
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
@@ -60,3 +61,25 @@ export const EFFECT_TYPES: readonly EffectType[] = [
   'recordSatisfaction',
   'leaveMessage',
 ];
+
+/** What an effect handler knows about the turn it runs in. */
+export interface EffectContext {
+  conversationId: string;
+  channel: ChannelId;
+  userId: string;
+  locale: Locale;
+  /** Stable per inbound message or event, unique across conversations: handlers use it to make their writes idempotent. */
+  turnKey: string;
+  now: number;
+  /** The user's text this turn, when the turn came from the user. */
+  text?: string;
+}
+
+/**
+ * Executes one kind of effect. It may answer with an event that the machine receives within
+ * the same turn (a created ticket's number, a lookup's result).
+ */
+export type EffectHandler<K extends EffectType> = (
+  params: EffectParams[K],
+  ctx: EffectContext,
+) => Promise<ConversationEvent | void> | ConversationEvent | void;

@@ -1,22 +1,10 @@
-import type { EffectParams } from '../core/effect.js';
+import type { EffectContext, EffectParams } from '../core/effect.js';
 import type { ConversationEvent } from '../core/event.js';
-import type { ChannelId, Locale } from '../core/message.js';
 import type { HandoffService } from './service.js';
-
-/** What a handler knows of its turn (the runtime's EffectContext, by shape). */
-export interface TurnInfo {
-  conversationId: string;
-  channel: ChannelId;
-  userId: string;
-  locale: Locale;
-  turnKey: string;
-  now: number;
-  text?: string;
-}
 
 type Handler<K extends keyof EffectParams> = (
   params: EffectParams[K],
-  ctx: TurnInfo,
+  ctx: EffectContext,
 ) => Promise<ConversationEvent | void>;
 
 export interface HandoffEffectHandlers {
