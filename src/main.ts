@@ -134,6 +134,16 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
       sla: notify.sla,
       departments: loadDepartments(config.FEEDBACK_DEPARTMENTS_FILE),
       base: { ...effects },
+      ...(config.OPENAI_API_KEY
+        ? {
+            llm: {
+              apiKey: config.OPENAI_API_KEY,
+              model: config.OPENAI_MODEL,
+              timeoutMs: config.OPENAI_TIMEOUT_MS,
+              ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+            },
+          }
+        : {}),
     }),
   );
   // Issue 9: "删除我的信息" erases the conversation's stored data and closed tickets' personal fields.

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_DEPARTMENTS, departmentFor, parseDepartments, type DepartmentTable } from '../domain/departments.js';
-import { FEEDBACK_CATEGORIES } from '../domain/feedback-classifier.js';
+import { FEEDBACK_CATEGORIES, type FeedbackCategory } from '../domain/feedback-classifier.js';
 import { normalizeMobile } from '../domain/phone.js';
 import { createSla, type Sla } from '../domain/sla-policy.js';
 import { canTransition, TICKET_NUMBER, type FeedbackDetails, type Ticket } from '../domain/ticket.js';
+import { classifyFeedbackWithLlm } from '../nlu/llm-feedback.js';
+import type { LlmConfig } from '../nlu/llm.js';
 import type { TicketStore } from '../store/ticket-store.js';
 import type { EffectHandler, EffectHandlers } from './effects.js';
 
@@ -72,6 +74,8 @@ export interface FeedbackEffectDeps {
   sla?: Sla;
   /** The handlers feedback extends: other ticket kinds and other survey subjects go to them. */
   base: EffectHandlers;
+  /** With a model configured (`OPENAI_*`) it refines the offline classification; it never lowers urgency. */
+  llm?: LlmConfig;
 }
 
 /**
@@ -83,9 +87,39 @@ export function feedbackEffects(deps: FeedbackEffectDeps): Pick<EffectHandlers, 
   const sla = deps.sla ?? createSla();
   const departments = deps.departments ?? DEFAULT_DEPARTMENTS;
 
+  /**
+   * The machine classified by the offline rules (and already handed an urgent one to a person);
+   * the model may change the category and raise the urgency on the ticket. A raise to urgent
+   * comes after the conversation's decision: the ticket is urgent (its due time), the explanation says so.
+   */
+  const refined = async (feedback: FeedbackDetails): Promise<FeedbackDetails> => {
+    if (!deps.llm) return feedback;
+    const offline = { category: feedback.category as FeedbackCategory, urgency: feedback.urgency };
+    const c = await classifyFeedbackWithLlm(
+      feedback.description,
+      deps.llm,
+      { ...offline, explanation: feedback.explanation },
+      feedback.type,
+    );
+    const explanation =
+      c.urgency === 'urgent' && offline.urgency !== 'urgent'
+        ? [
+            ...c.explanation,
+            'urgency:urgent after the conversation <- llm (no live handoff: staff act on the urgent reply due)',
+          ]
+        : c.explanation;
+    return {
+      ...feedback,
+      category: c.category,
+      urgency: c.urgency,
+      department: departmentFor(departments, c.category),
+      explanation: explanation.map((e) => e.slice(0, 200)).slice(-50),
+    };
+  };
+
   const createTicket: EffectHandler<'createTicket'> = async (params, ctx) => {
     if (params.kind !== 'feedback') return deps.base.createTicket?.(params, ctx);
-    const feedback = feedbackDetails(params.draft, departments);
+    const feedback = await refined(feedbackDetails(params.draft, departments));
     const deadlines = sla.deadlinesFor('feedback', 'reply', ctx.now, feedback.urgency) as Record<string, number>;
     const ticket = await deps.tickets.create(
       {
