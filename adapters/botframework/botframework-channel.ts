@@ -120,12 +120,9 @@ export class BotFrameworkChannel implements ChannelAdapter {
       if (buttons.length === 0) {
         out.push(MessageFactory.text(reply.text));
       } else if (buttons.length <= (SUGGESTED_ACTIONS_MAX[channelId] ?? 0)) {
-        // imBack posts the label as the user's text: the runtime maps a pressed label to its value.
-        const actions = buttons.map((b) => ({
-          type: ActionTypes.ImBack,
-          title: b.label,
-          value: b.value.startsWith('intent:') ? b.label : b.value,
-        }));
+        // imBack posts the label as the user's text: the runtime maps a pressed label to its value
+        // (a raw value such as "personal" would be read afresh and could mean something else).
+        const actions = buttons.map((b) => ({ type: ActionTypes.ImBack, title: b.label, value: b.label }));
         out.push(MessageFactory.suggestedActions(actions, reply.text));
       } else {
         locale ??= await this.o.localeOf(conversationId);

@@ -10,6 +10,8 @@ interface SentActivity {
   suggestedActions?: { actions: { type: string; title: string; value: string }[] };
 }
 
+const ID_NUMBER = '11010519491231002X';
+
 describe('Bot Framework adapter against a fake connector service', () => {
   const connector = new FakePlatform();
   let kefu: Kefu;
@@ -67,6 +69,41 @@ describe('Bot Framework adapter against a fake connector service', () => {
 
     await post(kefu, activity(user, materials.value));
     expect(sentTo(user)[2]!.text).toContain('申请异地服务所需材料');
+  });
+
+  it('takes a conversation from greeting to a YD ticket, type and consent given with suggested actions', async () => {
+    const user = freshId('u');
+    await post(kefu, activity(user, '你好'));
+    expect(sentTo(user)[0]!.text).toContain('欢迎');
+
+    let seen = sentTo(user).length;
+    await post(kefu, activity(user, '我要申请异地服务'));
+    const personal = sentTo(user)
+      .slice(seen)
+      .flatMap((a) => a.suggestedActions?.actions ?? [])
+      .find((a) => a.title === '个人用户')!;
+    expect(personal.type).toBe('imBack');
+
+    seen = sentTo(user).length;
+    await post(kefu, activity(user, personal.value));
+    await post(kefu, activity(user, `张三，身份证${ID_NUMBER}，手机13812345678，地址北京市朝阳区建国路88号`));
+    const summary = sentTo(user).slice(seen);
+    expect(summary.map((a) => a.text ?? '').join('\n')).toContain('异地服务协议');
+    expect(summary.map((a) => a.text ?? '').join('\n')).not.toContain(ID_NUMBER);
+    const agree = summary.flatMap((a) => a.suggestedActions?.actions ?? []).find((a) => a.title === '同意并提交')!;
+    expect(agree.type).toBe('imBack');
+
+    seen = sentTo(user).length;
+    await post(kefu, activity(user, agree.value));
+    const created = sentTo(user)
+      .slice(seen)
+      .map((a) => a.text ?? '')
+      .join('\n');
+    const number = /YD\d{12}/.exec(created)![0];
+    const ticket = await kefu.tickets.get(number);
+    expect(ticket).toMatchObject({ number, channel: 'botframework', userId: `emulator:${user}` });
+    expect(ticket?.application).toMatchObject({ userType: 'personal', name: '张三', idNumber: ID_NUMBER });
+    expect((await kefu.tickets.listByUser('botframework', `emulator:${user}`)).map((t) => t.number)).toEqual([number]);
   });
 
   it('shows a numbered menu where the channel shows fewer buttons (Teams: 3)', async () => {
