@@ -13,6 +13,10 @@ interface PostedMessage {
 }
 const messagesOf = (r: { json?: unknown }) => (r.json as { messages: PostedMessage[] }).messages;
 
+const ID_NUMBER = '11010519491231002X';
+/** A personal application complete in one message (the application flow's own tests use it too). */
+const APPLICATION = `我要申请异地服务，个人，姓名张三，身份证${ID_NUMBER}，手机13812345678，地址北京市朝阳区建国路88号`;
+
 describe('LINE adapter against a fake Messaging API', () => {
   const line = new FakePlatform();
   let kefu: Kefu;
@@ -99,6 +103,45 @@ describe('LINE adapter against a fake Messaging API', () => {
     ]);
     const answer = line.at('/v2/bot/message/reply')[before + 1]!;
     expect(messagesOf(answer)[0]!.text).toContain('申请异地服务所需材料');
+  });
+
+  it('takes a conversation from greeting to a YD ticket, consent given with the postback button', async () => {
+    const user = freshId('U');
+    const replies = () => line.at('/v2/bot/message/reply');
+    const before = replies().length;
+    await post([textEvent(user, '你好')]);
+    expect(messagesOf(replies()[before]!)[0]!.text).toContain('欢迎');
+
+    await post([textEvent(user, APPLICATION)]);
+    const summary = messagesOf(replies()[before + 1]!);
+    const all = summary.map((m) => m.text).join('\n');
+    expect(all).toContain('异地服务协议');
+    expect(all).not.toContain(ID_NUMBER);
+    const agree = summary
+      .flatMap((m) => m.quickReply?.items ?? [])
+      .find((i) => i.action.type === 'postback' && i.action.label === '同意并提交')!;
+    expect(agree.action.data).toBe('consent:agree');
+
+    await post([
+      {
+        type: 'postback',
+        mode: 'active',
+        timestamp: Date.now(),
+        webhookEventId: `01H${freshId('P')}`,
+        replyToken: `rt-${++seq}`,
+        source: { type: 'user', userId: user },
+        deliveryContext: { isRedelivery: false },
+        postback: { data: agree.action.data },
+      },
+    ]);
+    const created = messagesOf(replies()[before + 2]!)
+      .map((m) => m.text)
+      .join('\n');
+    const number = /YD\d{12}/.exec(created)![0];
+    const ticket = await kefu.tickets.get(number);
+    expect(ticket).toMatchObject({ number, channel: 'line', userId: user });
+    expect(ticket?.application).toMatchObject({ name: '张三', idNumber: ID_NUMBER, phone: '13812345678' });
+    expect((await kefu.tickets.listByUser('line', user)).map((t) => t.number)).toEqual([number]);
   });
 
   it('refuses a forged or missing signature and processes nothing', async () => {

@@ -18,6 +18,10 @@ const unescape = (s: string) =>
 const messagesOf = (twiml: string) =>
   [...twiml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) => unescape(m[1]!));
 
+const ID_NUMBER = '11010519491231002X';
+/** A personal application complete in one message (the application flow's own tests use it too). */
+const APPLICATION = `我要申请异地服务，个人，姓名张三，身份证${ID_NUMBER}，手机13812345678，地址北京市朝阳区建国路88号`;
+
 describe('SMS adapter (Twilio wire format) against a fake Messages API', () => {
   const twilio = new FakePlatform();
   let kefu: Kefu;
@@ -76,6 +80,26 @@ describe('SMS adapter (Twilio wire format) against a fake Messages API', () => {
 
     const answer = await inbound(from, n);
     expect(answer.messages.join('')).toContain('申请异地服务所需材料');
+  });
+
+  it('takes a conversation from greeting to a YD ticket, consent given from the numbered menu', async () => {
+    const from = phone();
+    expect((await inbound(from, '你好')).messages.join('\n')).toContain('欢迎');
+
+    const summary = (await inbound(from, APPLICATION)).messages.join('\n');
+    expect(summary).toContain('异地服务协议');
+    expect(summary).not.toContain(ID_NUMBER);
+    // The consent buttons as a numbered menu. The button is answered with its label as printed: the bare
+    // number is not mapped to a value at this yes/no step yet (reported, runtime side).
+    const agree = /^回复 1 (.+)$/m.exec(summary)![1]!;
+    expect(agree).toBe('同意并提交');
+
+    const created = (await inbound(from, agree)).messages.join('');
+    const number = /YD\d{12}/.exec(created)![0];
+    const ticket = await kefu.tickets.get(number);
+    expect(ticket).toMatchObject({ number, channel: 'sms', userId: from });
+    expect(ticket?.application).toMatchObject({ name: '张三', idNumber: ID_NUMBER, phone: '13812345678' });
+    expect((await kefu.tickets.listByUser('sms', from)).map((t) => t.number)).toEqual([number]);
   });
 
   it('splits long replies into single-SMS pieces (70 UCS-2 units, 160 GSM-7)', async () => {

@@ -17,6 +17,9 @@ const xmlOf = (openId: string, content: string, msgId: string) =>
   `<CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType>` +
   `<Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
 const parser = new XMLParser({ parseTagValue: false });
+const ID_NUMBER = '11010519491231002X';
+/** A personal application complete in one message (the application flow's own tests use it too). */
+const APPLICATION = `我要申请异地服务，个人，姓名张三，身份证${ID_NUMBER}，手机13812345678，地址北京市朝阳区建国路88号`;
 let msgSeq = 24_000_000_000_000_000n;
 const nextMsgId = () => String(++msgSeq);
 
@@ -102,6 +105,26 @@ describe('WeChat Official Account adapter against a fake WeChat API', () => {
     const n = /回复 (\d+) 所需材料/.exec(xml.Content)![1]!;
     const answer = contentOf((await post(kefu, openId, n)).body);
     expect(answer.Content).toContain('申请异地服务所需材料');
+  });
+
+  it('takes a conversation from greeting to a YD ticket in passive XML replies', async () => {
+    const openId = freshId('o');
+    expect(contentOf((await post(kefu, openId, '你好')).body).Content).toContain('欢迎');
+
+    const summary = contentOf((await post(kefu, openId, APPLICATION)).body);
+    expect(summary.ToUserName).toBe(openId);
+    expect(summary.Content).toContain('异地服务协议');
+    expect(summary.Content).toContain('回复 1 同意并提交');
+    expect(summary.Content).not.toContain(ID_NUMBER);
+
+    const created = contentOf((await post(kefu, openId, '同意')).body).Content;
+    const number = /YD\d{12}/.exec(created)![0];
+    const ticket = await kefu.tickets.get(number);
+    expect(ticket).toMatchObject({ number, channel: 'wechat-official', userId: openId });
+    expect(ticket?.application).toMatchObject({ name: '张三', idNumber: ID_NUMBER, phone: '13812345678' });
+    expect((await kefu.tickets.listByUser('wechat-official', openId)).map((t) => t.number)).toEqual([number]);
+    // Everything was answered in time: nothing went through the customer-service API.
+    expect(sentTo(openId)).toHaveLength(0);
   });
 
   it('follows the language WeChat reports for the user', async () => {

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kefu } from '../../src/main.js';
 import { eventually, freshId, kefuWith } from './fake-platform.js';
 
+const ID_NUMBER = '11010519491231002X';
+const APPLICATION_FIELDS = `张三，身份证${ID_NUMBER}，手机13812345678，地址北京市朝阳区建国路88号`;
+
 // The "platform" here is wechaty-puppet-mock: the real wechaty on a simulated WeChat account.
 describe('wechaty adapter with wechaty-puppet-mock', () => {
   const mocker = new mock.Mocker();
@@ -41,6 +44,29 @@ describe('wechaty adapter with wechaty-puppet-mock', () => {
     const n = /回复 (\d+) 所需材料/.exec(menu!)![1]!;
     customer.say(n).to(bot);
     await eventually(() => saidTo(customer.id).some((t) => t.includes('申请异地服务所需材料')));
+  });
+
+  it('takes a contact from greeting to a YD ticket: application in two messages, then consent', async () => {
+    const customer = newCustomer();
+    const turn = async (text: string, done: (replies: string[]) => boolean) => {
+      const seen = saidTo(customer.id).length;
+      customer.say(text).to(bot);
+      await eventually(() => done(saidTo(customer.id).slice(seen)));
+      await kefu.runtime.drain();
+      return saidTo(customer.id).slice(seen).join('\n');
+    };
+    expect(await turn('你好', (r) => r.length >= 2)).toContain('欢迎');
+    expect(await turn('我要申请异地服务', (r) => r.some((t) => t.includes('回复 1 ')))).toContain('个人用户');
+    const summary = await turn(`个人，${APPLICATION_FIELDS}`, (r) => r.some((t) => t.includes('同意并提交')));
+    expect(summary).toContain('异地服务协议');
+    expect(summary).not.toContain(ID_NUMBER);
+
+    const created = await turn('同意', (r) => r.some((t) => /YD\d{12}/.test(t)));
+    const number = /YD\d{12}/.exec(created)![0];
+    const ticket = await kefu.tickets.get(number);
+    expect(ticket).toMatchObject({ number, channel: 'wechaty', userId: customer.id });
+    expect(ticket?.application).toMatchObject({ userType: 'personal', name: '张三', idNumber: ID_NUMBER });
+    expect((await kefu.tickets.listByUser('wechaty', customer.id)).map((t) => t.number)).toEqual([number]);
   });
 
   it('ignores room messages unless the bot is mentioned, then answers in the room with a mention', async () => {
