@@ -135,7 +135,9 @@ export class Runtime {
       async (snapshot, session) => {
         const understanding = await this.understand(text, snapshot, session);
         understood = understanding;
-        const event: ConversationEvent = { type: 'user.said', text, understanding, at: this.o.clock.now() };
+        // A pressed button's words are its value (or typed label), whatever the user typed to pick it.
+        const said = understanding.choice !== undefined ? understanding.text : text;
+        const event: ConversationEvent = { type: 'user.said', text: said, understanding, at: this.o.clock.now() };
         if (message.locale) event.channelLocale = message.locale;
         return event;
       },
@@ -325,7 +327,7 @@ export class Runtime {
     snapshot: ConversationSnapshot,
     session: SessionRecord | undefined,
   ): Promise<Understanding> {
-    const direct = this.intentValue(text) ?? this.pressedLabel(text, session);
+    const direct = this.intentValue(text) ?? this.pressedButton(text, session);
     if (direct) return direct;
     const expecting = expectationOf(snapshot);
     const understanding = await this.o.recognizer.understand(text, {
@@ -334,23 +336,34 @@ export class Runtime {
       locale: snapshot.context.locale,
     });
     if (understanding.choice) {
-      const picked = this.intentValue(understanding.choice);
-      if (picked) return { ...picked, text };
-      return {
-        ...(await this.o.recognizer.understand(understanding.choice, { locale: snapshot.context.locale })),
-        text,
-      };
+      // "第一个" and the like: the recogniser picked a button; answer as if it was pressed.
+      return this.buttonAnswer(understanding.choice, understanding.choice);
     }
     return understanding;
   }
 
-  /** Typing a button's label (terminal, SMS, a copy-paste) counts as pressing it. */
-  private pressedLabel(text: string, session: SessionRecord | undefined): Understanding | undefined {
-    const i = session?.choiceLabels?.findIndex((label) => label.toLowerCase() === text.toLowerCase()) ?? -1;
-    const value = i >= 0 ? session?.choices?.[i] : undefined;
-    if (!value) return undefined;
-    // A non-intent button ("Personal") is an answer to the question asked, never a new intent:
-    // the model must not hear "person" in "Personal" and hand the user to an agent.
+  /**
+   * The user pressed or named one of the buttons last offered: by its value (a postback), by
+   * typing its label, or by its number in a numbered menu (SMS, WeChat, Teams render buttons so).
+   */
+  private pressedButton(text: string, session: SessionRecord | undefined): Understanding | undefined {
+    const values = session?.choices;
+    if (!values?.length) return undefined;
+    if (values.includes(text)) return this.buttonAnswer(text, text);
+    const lower = text.toLowerCase();
+    const byLabel = session?.choiceLabels?.findIndex((label) => label.toLowerCase() === lower) ?? -1;
+    if (byLabel >= 0 && values[byLabel]) return this.buttonAnswer(values[byLabel], text);
+    const n = /^\d{1,2}$/.test(text) ? Number(text) : 0;
+    const byNumber = n >= 1 ? values[n - 1] : undefined;
+    return byNumber ? this.buttonAnswer(byNumber, byNumber) : undefined;
+  }
+
+  /**
+   * A pressed button: `intent:<name>` is that intent; any other value is an answer to the question
+   * asked, never a new intent (the model must not hear "person" in "personal" and call an agent).
+   * `text` is what the dialogue reads as the user's words.
+   */
+  private buttonAnswer(value: string, text: string): Understanding {
     return this.intentValue(value) ?? { text, intent: 'other', confidence: 1, entities: [], choice: value };
   }
 

@@ -180,4 +180,28 @@ describe('runtime guarantees', () => {
     expect(result.replies.map((r) => r.key)).not.toContain('handoff.queuedNoAgent');
     expect(result.replies.at(-1)?.key).toBe('application.ask.name');
   });
+
+  it('takes a numbered answer (SMS, WeChat menus) as the button of that number, consent included', async () => {
+    kefu = await testKefu();
+    const user = uniqueUser();
+    const say = async (text: string) => (await kefu!.runtime.handle(message(user, text))).replies.map((r) => r.key);
+    await say('你好');
+    expect(await say('1')).toContain('application.chooseType');
+    expect(await say('1')).toContain('application.ask.name');
+    await say('张三，身份证11010519491231002X，手机13812345678，地址广东省深圳市南山区科技园1号');
+    expect(await say('1')).toContain('application.created');
+    const [ticket] = await kefu.tickets.listByUser('web', user);
+    expect(ticket?.application?.userType).toBe('personal');
+  });
+
+  it('takes a postback value as pressing that button, never as a new intent', async () => {
+    kefu = await testKefu();
+    const user = uniqueUser();
+    await kefu.runtime.handle(message(user, '我要申请异地服务'));
+    const session = await kefu.sessions.load(`web:${user}`);
+    const personal = session?.choices?.[0];
+    expect(personal).toBeDefined();
+    const result = await kefu.runtime.handle(message(user, '个人用户', { postback: personal! }));
+    expect(result.replies.at(-1)?.key).toBe('application.ask.name');
+  });
 });
