@@ -89,12 +89,11 @@ describe('SMS adapter (Twilio wire format) against a fake Messages API', () => {
     const summary = (await inbound(from, APPLICATION)).messages.join('\n');
     expect(summary).toContain('异地服务协议');
     expect(summary).not.toContain(ID_NUMBER);
-    // The consent buttons as a numbered menu. The button is answered with its label as printed: the bare
-    // number is not mapped to a value at this yes/no step yet (reported, runtime side).
+    // The consent buttons as a numbered menu; the user answers with the bare number, as SMS users do.
     const agree = /^回复 1 (.+)$/m.exec(summary)![1]!;
     expect(agree).toBe('同意并提交');
 
-    const created = (await inbound(from, agree)).messages.join('');
+    const created = (await inbound(from, '1')).messages.join('');
     const number = /YD\d{12}/.exec(created)![0];
     const ticket = await kefu.tickets.get(number);
     expect(ticket).toMatchObject({ number, channel: 'sms', userId: from });
