@@ -383,10 +383,11 @@ async function main() {
         name: 'botframework-baseline',
         args: () => [...profiling, '--import', 'tsx', baselineEntry],
         workers: [1],
-        keyPattern: (u) => `*${u}*`,
+        // ConversationState and UserState keys: `bf:web/conversations/<u>/`, `bf:web/users/<u>/`.
+        keyPattern: (u) => `bf:web/*/${u}/`,
       });
     } else if (!flags['skip-baseline']) {
-      say('baseline: bench/baseline/server.ts is not there (botbuilder-dialogs is not installed): kefu only');
+      say('baseline: bench/baseline/server.ts is not there: kefu only');
     }
     const results: TargetFigures[] = [];
     for (const t of targets)
