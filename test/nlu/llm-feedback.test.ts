@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { classifyFeedback } from '../../src/domain/feedback-classifier.js';
 import { maskPersonalData } from '../../src/domain/pii-mask.js';
@@ -7,85 +5,31 @@ import type { Ticket } from '../../src/domain/ticket.js';
 import { classifyFeedbackWithLlm } from '../../src/nlu/llm-feedback.js';
 import { feedbackEffects } from '../../src/runtime/feedback-effects.js';
 import { MemoryTicketStore } from '../../src/store/memory-ticket-store.js';
+import { startFakeOpenAI, type ChatBody, type FakeReply } from '../support/fake-openai.js';
 import { TestClock, testKefu, uniqueUser } from '../support/kefu.js';
 
-// A local stand-in for an OpenAI-compatible endpoint, answering in the real response format.
-// Feedback requests (tool classify_feedback) get what the test in hand sets; the intent
-// recogniser's requests (tool classify) get an HTTP 500, so the conversation runs on the
-// offline reading and only the feedback classification depends on the fake.
-type Reply = { args?: unknown; rawArgs?: string; content?: string; delayMs?: number; status?: number };
-let reply: Reply = {};
-type Body = {
-  messages: Array<{ role: string; content: string }>;
-  tool_choice?: { function?: { name?: string } };
-};
+// The local OpenAI-compatible fake: feedback requests (tool classify_feedback) get what the test
+// in hand sets; the intent recogniser's requests (tool classify) get an HTTP 500, so the
+// conversation runs on the offline reading and only the feedback classification depends on it.
+let reply: FakeReply = {};
+type Body = ChatBody & { tool_choice?: { function?: { name?: string } } };
 const requests: Body[] = [];
-let server: Server;
+let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
 let baseURL = '';
-
-const read = async (req: IncomingMessage): Promise<string> => {
-  let s = '';
-  for await (const chunk of req) s += String(chunk);
-  return s;
-};
 
 const toolOf = (body: Body) => body.tool_choice?.function?.name;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    void read(req).then((text) => {
-      const body = JSON.parse(text) as Body;
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-        res.writeHead(404).end();
-        return;
-      }
-      if (toolOf(body) !== 'classify_feedback') {
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"not this test"}}');
-        return;
-      }
-      requests.push(body);
-      const answer = (): void => {
-        const toolCalls =
-          reply.content === undefined
-            ? [
-                {
-                  id: 'call_1',
-                  type: 'function',
-                  function: { name: 'classify_feedback', arguments: reply.rawArgs ?? JSON.stringify(reply.args) },
-                },
-              ]
-            : undefined;
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            id: 'chatcmpl-test',
-            object: 'chat.completion',
-            created: 1764000000,
-            model: 'fake-model',
-            choices: [
-              {
-                index: 0,
-                message: { role: 'assistant', content: reply.content ?? null, tool_calls: toolCalls, refusal: null },
-                logprobs: null,
-                finish_reason: toolCalls ? 'tool_calls' : 'stop',
-              },
-            ],
-            usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-          }),
-        );
-      };
-      if (reply.delayMs) setTimeout(answer, reply.delayMs);
-      else answer();
-    });
+  fake = await startFakeOpenAI({
+    reply: () => reply,
+    tool: 'classify_feedback',
+    accept: (body) => toolOf(body as Body) === 'classify_feedback',
+    onRequest: (body) => requests.push(body as Body),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  baseURL = fake.baseURL;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(async () => fake.close());
 
 beforeEach(() => {
   reply = {};
@@ -140,7 +84,7 @@ describe('feedback classification by the LLM against a local OpenAI-compatible s
   it('falls back to the rules on malformed or invalid answers and on errors', async () => {
     const text = '宽带师傅一直没上门安装';
     const offline = classifyFeedback(text);
-    const bad: Reply[] = [
+    const bad: FakeReply[] = [
       { rawArgs: '{"category": "billing", ' },
       { args: { category: 'weather', urgency: 'routine', reason: 'x' } },
       { args: { category: 'billing', urgency: 'whenever', reason: 'x' } },

@@ -1,77 +1,25 @@
 import { maskPersonalData } from '../../src/domain/pii-mask.js';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRecognizer } from '../../src/nlu/index.js';
 import { createOfflineRecognizer } from '../../src/nlu/offline.js';
+import { startFakeOpenAI, type ChatBody, type FakeReply } from '../support/fake-openai.js';
 
-// A local stand-in for an OpenAI-compatible endpoint: answers POST /v1/chat/completions in
-// the real response format, as the test in hand tells it to.
-type Reply = { args?: unknown; rawArgs?: string; content?: string; delayMs?: number; status?: number };
-let reply: Reply = {};
-const requests: Array<{
-  url?: string;
-  body: { messages: Array<{ role: string; content: string }>; tool_choice?: unknown; tools?: unknown[] };
-}> = [];
-let server: Server;
+// The local OpenAI-compatible fake answers as the test in hand tells it to.
+let reply: FakeReply = {};
+const requests: Array<{ url?: string | undefined; body: ChatBody & { tool_choice?: unknown } }> = [];
+let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
 let baseURL = '';
 
-const read = async (req: IncomingMessage): Promise<string> => {
-  let s = '';
-  for await (const chunk of req) s += String(chunk);
-  return s;
-};
-
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    void read(req).then((body) => {
-      requests.push({ url: req.url, body: JSON.parse(body) as (typeof requests)[number]['body'] });
-      const answer = (): void => {
-        if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-          res.writeHead(404).end();
-          return;
-        }
-        const toolCalls =
-          reply.content === undefined
-            ? [
-                {
-                  id: 'call_1',
-                  type: 'function',
-                  function: { name: 'classify', arguments: reply.rawArgs ?? JSON.stringify(reply.args) },
-                },
-              ]
-            : undefined;
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            id: 'chatcmpl-test',
-            object: 'chat.completion',
-            created: 1764000000,
-            model: 'fake-model',
-            choices: [
-              {
-                index: 0,
-                message: { role: 'assistant', content: reply.content ?? null, tool_calls: toolCalls, refusal: null },
-                logprobs: null,
-                finish_reason: toolCalls ? 'tool_calls' : 'stop',
-              },
-            ],
-            usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-          }),
-        );
-      };
-      if (reply.delayMs) setTimeout(answer, reply.delayMs);
-      else answer();
-    });
+  fake = await startFakeOpenAI({
+    reply: () => reply,
+    tool: 'classify',
+    onRequest: (body, url) => requests.push({ url, body }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  baseURL = fake.baseURL;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(async () => fake.close());
 
 beforeEach(() => {
   reply = {};
