@@ -48,6 +48,23 @@ const TEXT = {
     application: '申请',
     feedback: '反馈',
     steps: { acknowledge: '首次响应', review: '审核', activation: '开通', closure: '注销', reply: '回复' },
+    categories: {
+      network_signal: '网络与信号',
+      billing: '计费',
+      service_attitude: '服务态度',
+      business_handling: '业务办理',
+      broadband_installation: '宽带装维',
+      other: '其他',
+    },
+    channelNames: {
+      web: '网页',
+      terminal: '终端',
+      line: 'LINE',
+      botframework: 'Teams 等',
+      wechaty: '微信',
+      'wechat-official': '公众号',
+      sms: '短信',
+    },
     statuses: {
       submitted: '已提交',
       under_review: '审核中',
@@ -129,6 +146,15 @@ const TEXT = {
       reply: 'reply',
     },
     statuses: {},
+    categories: {
+      network_signal: 'Network & signal',
+      billing: 'Billing',
+      service_attitude: 'Service attitude',
+      business_handling: 'Business handling',
+      broadband_installation: 'Broadband installation',
+      other: 'Other',
+    },
+    channelNames: {},
     intentNames: {},
   },
 };
@@ -310,7 +336,10 @@ function render() {
     t('count'),
     { horizontal: true, colors: PALETTE[4] },
   );
-  doughnut('chart-category', Object.entries(stats.ticketsInRange.byCategory));
+  doughnut(
+    'chart-category',
+    Object.entries(stats.ticketsInRange.byCategory).map(([k, n]) => [named('categories', k), n]),
+  );
   bars(
     'chart-region',
     Object.entries(stats.ticketsInRange.byRegion)
@@ -321,7 +350,10 @@ function render() {
       colors: PALETTE[6],
     },
   );
-  doughnut('chart-channels', Object.entries(stats.channels));
+  doughnut(
+    'chart-channels',
+    Object.entries(stats.channels).map(([k, n]) => [named('channelNames', k), n]),
+  );
 
   const body = $('misunderstood');
   body.replaceChildren(

@@ -21,7 +21,7 @@ const INTENTS: Intent[] = [
   'other',
 ];
 const PROVINCES = ['北京市', '广东省', '广东省', '上海市', '浙江省', '四川省'];
-const CATEGORIES = ['network', 'billing', 'service', 'network', 'other'];
+const CATEGORIES = ['network_signal', 'billing', 'service_attitude', 'network_signal', 'other'];
 
 let kefu: Kefu;
 let browser: Browser;
