@@ -22,6 +22,7 @@ import { Registry } from 'prom-client';
 import { KefuMetrics, metricsRoutes } from './server/metrics.js';
 import { dashboardRoutes } from './server/routes/dashboard.js';
 import { MemoryAnalyticsStore, RedisAnalyticsStore } from './store/analytics-store.js';
+import { BufferedAnalyticsStore } from './store/buffered-analytics.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
 import {
   MemoryChannelStateStore,
@@ -82,7 +83,8 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
   redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   // Issue 11: a registry per instance (tests run many kefus in one process); analytics where the sessions are.
-  const analytics = redis ? new RedisAnalyticsStore(redis) : new MemoryAnalyticsStore();
+  // In Redis, summed in memory and written once a second (issue 10).
+  const analytics = redis ? new BufferedAnalyticsStore(new RedisAnalyticsStore(redis)) : new MemoryAnalyticsStore();
   const metrics = new KefuMetrics(new Registry(), { analytics, logger });
   if (redis) instrumentRedis(redis, (command, seconds, ok) => metrics.redisCommand(command, seconds, ok));
   const sessions: SessionStore = redis
@@ -240,6 +242,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
       await app.close();
       await runtime.drain();
       await metrics.flush();
+      if (analytics instanceof BufferedAnalyticsStore) await analytics.close();
       for (const c of optional) await c.close?.();
       await sessions.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

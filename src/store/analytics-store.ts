@@ -12,8 +12,8 @@ export interface AnalyticsStore {
   increment(at: number, counters: Record<string, number>): Promise<void>;
   /** A survey's score; the same survey again replaces it. */
   survey(at: number, surveyId: string, score: number): Promise<void>;
-  /** A message the bot did not understand (already masked). */
-  misunderstood(at: number, text: string): Promise<void>;
+  /** A message the bot did not understand (already masked), `count` times (default 1). */
+  misunderstood(at: number, text: string, count?: number): Promise<void>;
   /** Remember when a conversation started waiting for an agent. */
   waitStarted(conversationId: string, at: number): Promise<void>;
   /** When the conversation started waiting (and forget it), or undefined. */
@@ -107,9 +107,9 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
     this.day(at).scores.set(surveyId, score);
   }
 
-  async misunderstood(at: number, text: string): Promise<void> {
+  async misunderstood(at: number, text: string, count = 1): Promise<void> {
     const m = this.day(at).misunderstood;
-    m.set(text, (m.get(text) ?? 0) + 1);
+    m.set(text, (m.get(text) ?? 0) + count);
     if (m.size > this.o.misunderstoodPerDay * 2) {
       const keep = [...m].sort((a, b) => b[1] - a[1]).slice(0, this.o.misunderstoodPerDay);
       m.clear();
@@ -182,11 +182,11 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     await this.redis.multi().hset(key, surveyId, score).pexpire(key, this.ttlMs).exec();
   }
 
-  async misunderstood(at: number, text: string): Promise<void> {
+  async misunderstood(at: number, text: string, count = 1): Promise<void> {
     const key = this.key('m', analyticsDay(at));
     await this.redis
       .multi()
-      .zincrby(key, 1, text)
+      .zincrby(key, count, text)
       // Keep the most frequent; a new message (score 1) is what goes when the day is full.
       .zremrangebyrank(key, 0, -this.o.misunderstoodPerDay - 1)
       .pexpire(key, this.ttlMs)

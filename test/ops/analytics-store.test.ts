@@ -7,6 +7,7 @@ import {
   daysBetween,
   type AnalyticsStore,
 } from '../../src/store/analytics-store.js';
+import { BufferedAnalyticsStore } from '../../src/store/buffered-analytics.js';
 import { uniqueUser } from '../support/kefu.js';
 
 const DAY = 86_400_000;
@@ -18,6 +19,14 @@ afterAll(() => redis.quit());
 const stores: [string, () => AnalyticsStore][] = [
   ['memory', () => new MemoryAnalyticsStore({ misunderstoodPerDay: 3 })],
   ['redis', () => new RedisAnalyticsStore(redis, { namespace: uniqueUser('an'), misunderstoodPerDay: 3 })],
+  [
+    'buffered redis',
+    () =>
+      new BufferedAnalyticsStore(
+        new RedisAnalyticsStore(redis, { namespace: uniqueUser('an'), misunderstoodPerDay: 3 }),
+        { flushMs: 60_000 },
+      ),
+  ],
 ];
 
 describe('analytics days', () => {
@@ -94,4 +103,48 @@ it('the redis store sets an expiry on what it writes', async () => {
   const ttl = await redis.pttl(`${ns}:{analytics}:c:${analyticsDay(T0)}`);
   expect(ttl).toBeGreaterThan(0);
   expect(ttl).toBeLessThanOrEqual(3 * DAY);
+});
+
+describe('buffered analytics', () => {
+  const counterKey = (ns: string) => `${ns}:{analytics}:c:${analyticsDay(T0)}`;
+
+  it('writes the sums of many turns in one flush, not one transaction per turn', async () => {
+    const ns = uniqueUser('an');
+    const s = new BufferedAnalyticsStore(new RedisAnalyticsStore(redis, { namespace: ns }), { flushMs: 60_000 });
+    for (let i = 0; i < 50; i++) await s.increment(T0, { turns: 1, 'intent.apply': i % 2 });
+    for (let i = 0; i < 4; i++) await s.misunderstood(T0, 'zzz');
+    expect(await redis.exists(counterKey(ns))).toBe(0);
+    await s.close();
+    expect(await redis.hgetall(counterKey(ns))).toEqual({ turns: '50', 'intent.apply': '25' });
+    expect(await redis.zscore(`${ns}:{analytics}:m:${analyticsDay(T0)}`, 'zzz')).toBe('4');
+  });
+
+  it('flushes by itself on its timer', async () => {
+    const ns = uniqueUser('an');
+    const s = new BufferedAnalyticsStore(new RedisAnalyticsStore(redis, { namespace: ns }), { flushMs: 20 });
+    await s.increment(T0, { turns: 3 });
+    await expect.poll(() => redis.hget(counterKey(ns), 'turns'), { timeout: 2000 }).toBe('3');
+    await s.close();
+  });
+
+  it('keeps the sums of a failed flush and writes them with the next one', async () => {
+    const memory = new MemoryAnalyticsStore();
+    let failing = true;
+    const flaky: AnalyticsStore = Object.assign(Object.create(memory) as AnalyticsStore, {
+      increment: (at: number, c: Record<string, number>) =>
+        failing ? Promise.reject(new Error('down')) : memory.increment(at, c),
+      misunderstood: (at: number, t: string, n?: number) =>
+        failing ? Promise.reject(new Error('down')) : memory.misunderstood(at, t, n),
+    });
+    const s = new BufferedAnalyticsStore(flaky, { flushMs: 60_000 });
+    await s.increment(T0, { turns: 2 });
+    await s.misunderstood(T0, 'huh');
+    await expect(s.flush()).rejects.toThrow('down');
+    await s.increment(T0, { turns: 1 });
+    failing = false;
+    const r = await s.read(analyticsDay(T0), analyticsDay(T0));
+    expect(r.counters).toEqual({ turns: 3 });
+    expect(r.misunderstood).toEqual([{ text: 'huh', count: 1 }]);
+    await s.close();
+  });
 });
