@@ -45,7 +45,8 @@ import { statusLookups } from './notify/lookups.js';
 import { createHandoff } from './handoff/create.js';
 import { handoffEffects } from './handoff/effects.js';
 import type { HandoffService } from './handoff/service.js';
-import { recordTranscripts } from './handoff/transcript.js';
+import { liveReplies } from './handoff/live-replies.js';
+import { allObservers } from './runtime/observer.js';
 import { agentRoutes } from './server/routes/agent.js';
 
 /** Everything a running kefu is made of, wired from configuration. */
@@ -88,8 +89,17 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const metrics = new KefuMetrics(new Registry(), { analytics, logger });
   if (redis) instrumentRedis(redis, (command, seconds, ok) => metrics.redisCommand(command, seconds, ok));
   const sessions: SessionStore = redis
-    ? new RedisSessionStore(redis, { turnWaitMs: config.TURN_WAIT_MS, outboxChannels: ['web'] })
-    : new MemorySessionStore(() => clock.now(), { turnWaitMs: config.TURN_WAIT_MS, dedupeTtlMs: 86_400_000 });
+    ? new RedisSessionStore(redis, {
+        turnWaitMs: config.TURN_WAIT_MS,
+        outboxChannels: ['web'],
+        transcriptLimit: config.HANDOFF_TRANSCRIPT_LIMIT,
+      })
+    : new MemorySessionStore(() => clock.now(), {
+        turnWaitMs: config.TURN_WAIT_MS,
+        dedupeTtlMs: 86_400_000,
+        // The embedded handoff store keeps transcripts; `handoff` exists by the first turn.
+        transcript: (conversationId, lines) => handoff.d.store.appendTranscript(conversationId, lines),
+      });
   const outbox: OutboxStore = redis ? new RedisOutboxStore(redis) : new MemoryOutboxStore();
   const notify = new Notify({ ...(redis ? { redis } : {}), clock, logger });
   const tickets: TicketStore = notify.trackTickets(redis ? new RedisTicketStore(redis) : new MemoryTicketStore());
@@ -153,13 +163,12 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const stopRetention = redis ? startRetention(redis, config.TRANSCRIPT_RETENTION_DAYS * 86_400_000, logger) : () => {};
 
   const limits = createRateLimits({
-    userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
     ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
     ...(redis ? { redis } : {}),
     politeReply: (locale) => catalog.render({ message: { key: 'errors.rateLimited' } }, locale),
   });
   const runtime = new Runtime({
-    admit: (message) => limits.admitUser(message.conversationId),
+    userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
     sessions,
     recognizer:
       overrides.recognizer ??
@@ -182,7 +191,10 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     logger,
     sessionTtlMs: config.SESSION_TTL_MINUTES * 60_000,
     maxTextLength: config.MAX_TEXT_LENGTH,
-    observer: metrics,
+    observer: allObservers(
+      metrics,
+      liveReplies(handoff.d.store, handoff.d.bus, (err) => logger.warn({ err }, 'reply not shown to agents')),
+    ),
   });
   metrics.attach({
     tickets,
@@ -191,8 +203,6 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   });
 
   notify.bind((target, event, eventId) => runtime.dispatch(target, event, eventId));
-
-  recordTranscripts(runtime, handoff.d.store, handoff.d.bus, (err) => logger.warn({ err }, 'transcript not kept'));
 
   // Optional channels: each starts only when its configuration is present (issue 8).
   const state: ChannelStateStore = redis

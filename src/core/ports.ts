@@ -26,7 +26,22 @@ export type TurnStart =
   /** This message id was already processed: here is what was answered then. */
   | { kind: 'duplicate'; replies: OutboundMessage[] }
   /** It is this turn's go: the session as it stands (none for a new conversation). */
-  | { kind: 'ready'; turn: TurnTicket; session: SessionRecord | undefined };
+  | { kind: 'ready'; turn: TurnTicket; session: SessionRecord | undefined }
+  /** The conversation is over its message limit: no turn was taken; try again after this long. */
+  | { kind: 'limited'; retryAfterMs: number };
+
+/** Messages one conversation may start a minute (0: no limit), counted when a turn is asked for. */
+export interface TurnLimit {
+  perMinute: number;
+}
+
+/** One line of a conversation as agents see it; stores keep `text` masked. */
+export interface TranscriptLine {
+  from: 'user' | 'bot' | 'agent';
+  text: string;
+  at: number;
+  agent?: string;
+}
 
 /** Proof of holding a conversation's turn; give it back to commit or abort. */
 export interface TurnTicket {
@@ -40,10 +55,22 @@ export interface TurnTicket {
  * Every implementation passes the contract suite in test/store/session-store.contract.ts.
  */
 export interface SessionStore {
-  /** Wait (bounded) for this conversation's turn in arrival order, deduping by `dedupeKey`. */
-  beginTurn(conversationId: string, dedupeKey: string): Promise<TurnStart>;
-  /** Save the session (idle TTL), remember the replies for redeliveries, pass the turn on. */
-  commitTurn(turn: TurnTicket, session: SessionRecord, replies: OutboundMessage[], ttlMs: number): Promise<void>;
+  /**
+   * Wait (bounded) for this conversation's turn in arrival order, deduping by `dedupeKey`; with a
+   * `limit`, a new message over it is refused (`limited`) in the same step (a duplicate is not counted).
+   */
+  beginTurn(conversationId: string, dedupeKey: string, limit?: TurnLimit): Promise<TurnStart>;
+  /**
+   * Save the session (idle TTL), remember the replies for redeliveries, append the turn's lines
+   * to the conversation's transcript (masked, bounded), pass the turn on: one atomic step.
+   */
+  commitTurn(
+    turn: TurnTicket,
+    session: SessionRecord,
+    replies: OutboundMessage[],
+    ttlMs: number,
+    transcript?: TranscriptLine[],
+  ): Promise<void>;
   /** Pass the turn on without saving (the turn failed); the message may be redelivered. */
   abortTurn(turn: TurnTicket): Promise<void>;
   /** Read a session outside a turn (agent views). */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { HandoffEndReason } from '../core/effect.js';
 import { maskPersonalData } from '../domain/pii-mask.js';
+import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
 import type {
   Handoff,
   HandoffStore,
@@ -25,12 +26,12 @@ const k = {
   presence: 'kefu:{handoff}:presence',
   left: 'kefu:{handoff}:left',
   satisfaction: 'kefu:{handoff}:satisfaction',
-  transcript: (conv: string) => `kefu:{${conv}}:transcript`,
+  // Shared with the session store, whose commits append the turn's lines.
+  transcript: keys.transcript,
 };
 
 /** Ended handoffs stay readable this long (agent views, reports), then go. */
 const ENDED_TTL_MS = 7 * 86_400_000;
-const TRANSCRIPT_TTL_MS = 7 * 86_400_000;
 
 const REQUEST = `
 local cur = redis.call('GET', KEYS[1])

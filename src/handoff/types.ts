@@ -1,6 +1,7 @@
 import type { HandoffEndReason, HandoffReason, SurveySubject } from '../core/effect.js';
 import type { ChannelId, Locale } from '../core/message.js';
 import type { Intent } from '../core/nlu.js';
+import type { TranscriptLine } from '../core/ports.js';
 
 /** SERVICE_PROCESS.md / STYLE.md section 4: pending -> assigned -> resolved | expired. */
 export const HANDOFF_STATES = ['pending', 'assigned', 'resolved', 'expired'] as const;
@@ -30,13 +31,8 @@ export type NewHandoff = Omit<Handoff, 'state' | 'agent' | 'assignedAt' | 'ended
 export const isActive = (h: Handoff | undefined): h is Handoff =>
   h !== undefined && (h.state === 'pending' || h.state === 'assigned');
 
-/** One line of a conversation as agents see it; text is stored masked. */
-export interface TranscriptEntry {
-  from: 'user' | 'bot' | 'agent';
-  text: string;
-  at: number;
-  agent?: string;
-}
+/** One line of a conversation as agents see it; text is stored masked. Written by turn commits and by agents. */
+export type TranscriptEntry = TranscriptLine;
 
 /** A message or callback request left when no agent could take the conversation. */
 export interface LeftMessage {

@@ -1,6 +1,6 @@
 import type { EffectType } from '../core/effect.js';
 import type { ConversationEvent } from '../core/event.js';
-import type { ChannelId } from '../core/message.js';
+import type { ChannelId, OutboundMessage } from '../core/message.js';
 import type { Intent } from '../core/nlu.js';
 
 /** One finished turn, as the runtime saw it. */
@@ -21,6 +21,10 @@ export interface TurnObservation {
   durationMs: number;
   /** Clock time of the turn (epoch ms). */
   at: number;
+  /** Top-level state of the conversation after the turn (`ready`, `application`, `handoff`...). */
+  state: string;
+  /** What the bot said in the turn. */
+  replies: OutboundMessage[];
 }
 
 /** Context of an executed effect. */
@@ -40,4 +44,24 @@ export interface TurnObserver {
   effect(type: EffectType, params: unknown, context: EffectObservation): void;
   /** A turn failed; `code` is the error's stable code, or `KEFU_INTERNAL`. */
   error(code: string): void;
+}
+
+/** Several observers as one, each guarded: one that throws does not keep the others from hearing. */
+export function allObservers(...list: TurnObserver[]): TurnObserver {
+  const each = (call: (o: TurnObserver) => void) => {
+    let failure: unknown;
+    for (const o of list) {
+      try {
+        call(o);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  };
+  return {
+    turn: (t) => each((o) => o.turn(t)),
+    effect: (type, params, ctx) => each((o) => o.effect(type, params, ctx)),
+    error: (code) => each((o) => o.error(code)),
+  };
 }

@@ -9,7 +9,7 @@ import {
   type ReplyRef,
 } from '../core/message.js';
 import { INTENTS, type Intent, type Recognizer, type Understanding } from '../core/nlu.js';
-import type { Clock, SessionRecord, SessionStore, TurnTicket } from '../core/ports.js';
+import type { Clock, SessionRecord, SessionStore, TranscriptLine, TurnTicket } from '../core/ports.js';
 import type { Catalog } from './catalog.js';
 import type { ChannelRegistry } from './delivery.js';
 import type { EffectContext, EffectHandler, EffectHandlers } from './effects.js';
@@ -37,13 +37,15 @@ export interface RuntimeOptions {
   maxTextLength: number;
   /** Told about every turn, effect and failure (metrics, analytics); optional. */
   observer?: TurnObserver;
-  /** Counts a user's message against their rate limit; false refuses it politely (no turn). */
-  admit?: (message: InboundMessage) => Promise<boolean>;
+  /** Messages one conversation may send a minute (0 or absent: no limit); over it, a polite refusal and no turn. */
+  userPerMinute?: number;
 }
 
 /** What a turn touched, gathered while it runs, for its log line and the observer. */
 interface TurnTrace {
   tickets: Set<string>;
+  /** Top-level state of the conversation after the turn. */
+  state?: string;
 }
 
 export interface TurnResult {
@@ -65,6 +67,10 @@ export interface ConversationTarget {
   userId: string;
   locale?: Locale;
 }
+
+/** `application` of `{ application: 'personal' }`: the flow the conversation is in. */
+const topState = (value: unknown): string =>
+  typeof value === 'string' ? value : value && typeof value === 'object' ? (Object.keys(value)[0] ?? '') : '';
 
 /** Steps per turn, follow-up events included; a machine that loops is a bug, not a hang. */
 const MAX_STEPS = 20;
@@ -102,19 +108,13 @@ export class Runtime {
     const text = sanitizeText(message.postback ?? message.text);
     const refusal = this.refuse(text, message);
     if (refusal) return { replies: [refusal.reply], duplicate: false, refused: refusal.code };
-    // The rate limit and the turn start go to Redis together (one round trip, not two); a refused
-    // message gives its turn back unused.
-    const beginning = this.o.sessions.beginTurn(message.conversationId, `${message.channel}:${message.messageId}`);
-    let admitted = true;
-    try {
-      if (this.o.admit) admitted = await this.o.admit(message);
-    } catch (err) {
-      await beginning.then((s) => (s.kind === 'ready' ? this.o.sessions.abortTurn(s.turn) : undefined)).catch(() => {});
-      throw err;
-    }
-    const started = await beginning;
-    if (!admitted) {
-      if (started.kind === 'ready') await this.o.sessions.abortTurn(started.turn);
+    // The rate limit is counted by the turn start itself: one round trip, and a duplicate is not counted.
+    const started = await this.o.sessions.beginTurn(
+      message.conversationId,
+      `${message.channel}:${message.messageId}`,
+      this.o.userPerMinute ? { perMinute: this.o.userPerMinute } : undefined,
+    );
+    if (started.kind === 'limited') {
       const reply = this.notice('errors.rateLimited', message.locale ?? DEFAULT_LOCALE);
       return { replies: [reply], duplicate: false, refused: 'KEFU_RATE_LIMITED' };
     }
@@ -141,10 +141,10 @@ export class Runtime {
         if (message.locale) event.channelLocale = message.locale;
         return event;
       },
-      { text, turns: turn },
+      { text, turns: turn, said: message.text.trim(), at: message.receivedAt },
       trace,
     );
-    this.observeTurn(message.conversationId, message.channel, 'user.said', startedAt, trace, {
+    this.observeTurn(message.conversationId, message.channel, 'user.said', startedAt, trace, replies, {
       started: !started.session,
       text,
       ...(understood ? { intent: understood.intent, confidence: understood.confidence } : {}),
@@ -159,6 +159,7 @@ export class Runtime {
   ): Promise<OutboundMessage[]> {
     const started = await this.o.sessions.beginTurn(target.conversationId, `event:${eventId}`);
     if (started.kind === 'duplicate') return started.replies;
+    if (started.kind !== 'ready') throw new Error(`unexpected turn start ${started.kind} for an event`);
     const startedAt = performance.now();
     const trace: TurnTrace = { tickets: new Set('number' in event ? [event.number] : []) };
     const input: ConversationInput = {
@@ -166,8 +167,8 @@ export class Runtime {
       userId: target.userId,
       locale: target.locale ?? DEFAULT_LOCALE,
     };
-    const replies = await this.inTurn(started.turn, started.session, input, async () => event, undefined, trace);
-    this.observeTurn(target.conversationId, target.channel, event.type, startedAt, trace, {
+    const replies = await this.inTurn(started.turn, started.session, input, async () => event, { at: event.at }, trace);
+    this.observeTurn(target.conversationId, target.channel, event.type, startedAt, trace, replies, {
       started: !started.session,
     });
     if (replies.length > 0) {
@@ -182,10 +183,11 @@ export class Runtime {
     session: SessionRecord | undefined,
     input: ConversationInput,
     makeEvent: (snapshot: ConversationSnapshot, session: SessionRecord | undefined) => Promise<ConversationEvent>,
-    user?: { text: string; turns: number },
+    /** The user's message (user turns), and when the turn's lines are dated in the transcript. */
+    turnOf: { text?: string; turns?: number; said?: string; at: number },
     trace?: TurnTrace,
   ): Promise<OutboundMessage[]> {
-    const text = user?.text;
+    const text = turnOf.text;
     try {
       const restored = session ? restoreConversation(session.snapshot, session.machineVersion) : undefined;
       let snapshot: ConversationSnapshot;
@@ -250,14 +252,18 @@ export class Runtime {
         machineVersion: CONVERSATION_MACHINE_VERSION,
         snapshot: persist(snapshot),
         locale,
-        turns: user?.turns ?? session?.turns ?? 0,
+        turns: turnOf.turns ?? session?.turns ?? 0,
         updatedAt: this.o.clock.now(),
       };
       if (lastButtons) {
         record.choices = lastButtons.map((b) => b.value);
         record.choiceLabels = lastButtons.map((b) => this.o.catalog.text(b.label, locale));
       }
-      await this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs);
+      // What agents will read if the conversation reaches them, saved with the turn (no extra round trip).
+      const lines: TranscriptLine[] = turnOf.said ? [{ from: 'user', text: turnOf.said, at: turnOf.at }] : [];
+      for (const r of replies) lines.push({ from: 'bot', text: r.text, at: turnOf.at });
+      await this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs, lines);
+      if (trace) trace.state = topState(snapshot.value);
       return replies;
     } catch (err) {
       this.observeError(err);
@@ -275,6 +281,7 @@ export class Runtime {
     event: ConversationEvent['type'],
     startedAt: number,
     trace: TurnTrace,
+    replies: OutboundMessage[],
     extra: { started: boolean; text?: string; intent?: Intent; confidence?: number },
   ): void {
     const durationMs = performance.now() - startedAt;
@@ -292,7 +299,17 @@ export class Runtime {
     );
     if (!this.o.observer) return;
     try {
-      this.o.observer.turn({ conversationId, channel, event, tickets, durationMs, at: this.o.clock.now(), ...extra });
+      this.o.observer.turn({
+        conversationId,
+        channel,
+        event,
+        tickets,
+        durationMs,
+        at: this.o.clock.now(),
+        state: trace.state ?? '',
+        replies,
+        ...extra,
+      });
     } catch (err) {
       this.o.logger.warn({ err, conversationId }, 'turn observer failed');
     }

@@ -4,9 +4,11 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { DEFAULT_LOCALE, LOCALES, type Locale, type OutboundMessage } from '../core/message.js';
 import { sendError } from './http-errors.js';
 
+/**
+ * Per-address limits of the HTTP APIs. (A user's own limit, messages per conversation a minute, is
+ * counted by the turn start itself: `RuntimeOptions.userPerMinute`.)
+ */
 export interface RateLimitOptions {
-  /** Messages one user (one conversation) may send a minute; 0 turns the limit off. */
-  userPerMinute: number;
   /** Requests one source address may make a minute to the web and staff APIs; 0 turns it off. */
   ipPerMinute: number;
   /** Shared connection: counters hold across processes. Without it, counters live in this process. */
@@ -16,8 +18,6 @@ export interface RateLimitOptions {
 }
 
 export interface RateLimits {
-  /** Count one message of a conversation; false when its user is over the limit. */
-  admitUser(conversationId: string): Promise<boolean>;
   /** The per-address hook, registered before the routes it guards. */
   plugin(app: FastifyInstance): void;
 }
@@ -71,14 +71,10 @@ const localeOf = (req: FastifyRequest): Locale => {
   return l && (LOCALES as readonly string[]).includes(l) ? (l as Locale) : DEFAULT_LOCALE;
 };
 
-/** Per-user and per-address limits, in Redis when there is one (rate-limiter-flexible). */
+/** Per-address limits, in Redis when there is one (rate-limiter-flexible). */
 export function createRateLimits(o: RateLimitOptions): RateLimits {
-  const users = o.userPerMinute > 0 ? limiter('user', o.userPerMinute, o.redis) : undefined;
   const ips = o.ipPerMinute > 0 ? limiter('ip', o.ipPerMinute, o.redis) : undefined;
   return {
-    async admitUser(conversationId) {
-      return (await admitted(users, conversationId)) === true;
-    },
     plugin(app) {
       app.addHook('preHandler', async (req, reply) => {
         if (!ips || !guarded(req.url)) return;

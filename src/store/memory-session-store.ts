@@ -1,8 +1,17 @@
 import type { OutboundMessage } from '../core/message.js';
-import type { SessionRecord, SessionStore, TurnStart, TurnTicket } from '../core/ports.js';
+import type { SessionRecord, SessionStore, TranscriptLine, TurnLimit, TurnStart, TurnTicket } from '../core/ports.js';
+import { maskPersonalData } from '../domain/pii-mask.js';
 import { TurnLostError, TurnTimeoutError } from './errors.js';
 
 const SWEEP_EVERY = 1000;
+const RATE_WINDOW_MS = 60_000;
+
+export interface MemorySessionOptions {
+  turnWaitMs: number;
+  dedupeTtlMs: number;
+  /** Where a commit's transcript lines go, masked (the embedded handoff store keeps transcripts). */
+  transcript?: (conversationId: string, lines: TranscriptLine[]) => Promise<void>;
+}
 
 interface Entry {
   record: SessionRecord;
@@ -25,19 +34,29 @@ export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Entry>();
   private readonly seen = new Map<string, { replies: OutboundMessage[]; expiresAt: number }>();
   private readonly lanes = new Map<string, Lane>();
+  private readonly windows = new Map<string, { count: number; endsAt: number }>();
   private commitsSinceSweep = 0;
 
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly options: { turnWaitMs: number; dedupeTtlMs: number } = {
+    private readonly options: MemorySessionOptions = {
       turnWaitMs: 15_000,
       dedupeTtlMs: 86_400_000,
     },
   ) {}
 
-  async beginTurn(conversationId: string, dedupeKey: string): Promise<TurnStart> {
+  async beginTurn(conversationId: string, dedupeKey: string, limit?: TurnLimit): Promise<TurnStart> {
     const dup = this.duplicate(conversationId, dedupeKey);
     if (dup) return dup;
+    if (limit && limit.perMinute > 0) {
+      const now = this.now();
+      let w = this.windows.get(conversationId);
+      if (!w || w.endsAt <= now) {
+        w = { count: 0, endsAt: now + RATE_WINDOW_MS };
+        this.windows.set(conversationId, w);
+      }
+      if (++w.count > limit.perMinute) return { kind: 'limited', retryAfterMs: w.endsAt - now };
+    }
     const lane = this.lane(conversationId);
     const seq = ++lane.nextSeq;
     const previous = lane.tail;
@@ -64,7 +83,13 @@ export class MemorySessionStore implements SessionStore {
     return { kind: 'ready', turn, session: this.read(conversationId) };
   }
 
-  async commitTurn(turn: TurnTicket, session: SessionRecord, replies: OutboundMessage[], ttlMs: number): Promise<void> {
+  async commitTurn(
+    turn: TurnTicket,
+    session: SessionRecord,
+    replies: OutboundMessage[],
+    ttlMs: number,
+    transcript: TranscriptLine[] = [],
+  ): Promise<void> {
     const lane = this.lanes.get(turn.conversationId);
     if (!lane || lane.served !== turn.seq - 1) throw new TurnLostError(turn.conversationId);
     this.sessions.set(turn.conversationId, { record: structuredClone(session), expiresAt: this.now() + ttlMs });
@@ -72,6 +97,11 @@ export class MemorySessionStore implements SessionStore {
       replies: structuredClone(replies),
       expiresAt: this.now() + this.options.dedupeTtlMs,
     });
+    if (transcript.length > 0 && this.options.transcript) {
+      // In memory this cannot fail but for a bug: the session is saved either way.
+      const masked = transcript.map((line) => ({ ...line, text: maskPersonalData(line.text) }));
+      await this.options.transcript(turn.conversationId, masked).catch(() => {});
+    }
     this.pass(turn.conversationId, turn.seq);
     if (++this.commitsSinceSweep >= SWEEP_EVERY) this.sweep();
   }
@@ -102,6 +132,7 @@ export class MemorySessionStore implements SessionStore {
     const now = this.now();
     for (const [key, entry] of this.sessions) if (entry.expiresAt <= now) this.sessions.delete(key);
     for (const [key, entry] of this.seen) if (entry.expiresAt <= now) this.seen.delete(key);
+    for (const [key, w] of this.windows) if (w.endsAt <= now) this.windows.delete(key);
   }
 
   private read(conversationId: string): SessionRecord | undefined {

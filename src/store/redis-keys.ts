@@ -12,4 +12,11 @@ export const keys = {
   /** `<dedupeKey>\n<replies JSON>` of the latest turn: what a redelivered last message is answered. */
   last: (conv: string) => `kefu:{${conv}}:last`,
   outbox: (conv: string) => `kefu:{${conv}}:outbox`,
+  /** The conversation's last lines (JSON, masked) for agents: appended by commits and by agents. */
+  transcript: (conv: string) => `kefu:{${conv}}:transcript`,
+  /** Messages counted in the current minute window (per-conversation rate limit). */
+  rate: (conv: string) => `kefu:{${conv}}:rate`,
 };
+
+/** How long a transcript is kept after its last line. */
+export const TRANSCRIPT_TTL_MS = 7 * 86_400_000;

@@ -19,14 +19,22 @@ local function duplicate(seenKey, lastKey, id)
 end
 `;
 
-/** KEYS: seq, served, session, seen, holder, last. ARGV: mySeq (0 = take a number), holderTtlMs, laneTtlMs, dedupeKey.
- * Returns {'dup', replies} | {'ready', seq, session|false} | {'wait', seq, served, holderAlive} | {'gone', seq}. */
+/** KEYS: seq, served, session, seen, holder, last, rate. ARGV: mySeq (0 = take a number), holderTtlMs, laneTtlMs,
+ * dedupeKey, perMinute (0 = no limit), windowMs.
+ * Returns {'dup', replies} | {'limited', retryAfterMs} | {'ready', seq, session|false} | {'wait', seq, served, holderAlive} | {'gone', seq}. */
 export const BEGIN_TURN = `${DUPLICATE}
 local mySeq = tonumber(ARGV[1])
 local fresh = mySeq == 0
 if fresh then
   local replies = duplicate(KEYS[4], KEYS[6], ARGV[4])
   if replies then return {'dup', replies} end
+  -- A fixed window per conversation, opened by its first message; a refused message counts too.
+  local limit = tonumber(ARGV[5])
+  if limit > 0 then
+    local n = redis.call('INCR', KEYS[7])
+    if n == 1 then redis.call('PEXPIRE', KEYS[7], ARGV[6]) end
+    if n > limit then return {'limited', redis.call('PTTL', KEYS[7])} end
+  end
   mySeq = redis.call('INCR', KEYS[1])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
 end
@@ -45,9 +53,11 @@ end
 return {'wait', mySeq, served, redis.call('EXISTS', KEYS[5])}
 `;
 
-/** KEYS: served, session, seen, holder, outbox, last. ARGV: mySeq, sessionJson, sessionTtlMs, repliesJson,
+/** KEYS: served, session, seen, holder, outbox, last, transcript. ARGV: mySeq, sessionJson, sessionTtlMs, repliesJson,
  * dedupeTtlMs, laneTtlMs, outboxLimit, outboxTtlMs, dedupeKey, seenLimit, seenScore (the turn's time: oldest
- * ids leave the window first), outbox entries... (none: the outbox is not touched). Returns 1 when committed, 0 when the turn had already been passed on. */
+ * ids leave the window first), outboxCount, transcriptLimit, transcriptTtlMs, then outboxCount outbox entries
+ * (none: the outbox is not touched), then transcript lines (none: not touched).
+ * Returns 1 when committed, 0 when the turn had already been passed on. */
 export const COMMIT_TURN = `
 local mySeq = tonumber(ARGV[1])
 local served = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -59,10 +69,17 @@ redis.call('PEXPIRE', KEYS[3], ARGV[5])
 redis.call('SET', KEYS[6], ARGV[9] .. '\\n' .. ARGV[4], 'PX', ARGV[5])
 redis.call('SET', KEYS[1], mySeq, 'PX', ARGV[6])
 redis.call('DEL', KEYS[4])
-if #ARGV > 11 then
-  redis.call('RPUSH', KEYS[5], unpack(ARGV, 12))
+local first = 15
+local outboxCount = tonumber(ARGV[12])
+if outboxCount > 0 then
+  redis.call('RPUSH', KEYS[5], unpack(ARGV, first, first + outboxCount - 1))
   redis.call('LTRIM', KEYS[5], -tonumber(ARGV[7]), -1)
   redis.call('PEXPIRE', KEYS[5], ARGV[8])
+end
+if #ARGV >= first + outboxCount then
+  redis.call('RPUSH', KEYS[7], unpack(ARGV, first + outboxCount))
+  redis.call('LTRIM', KEYS[7], -tonumber(ARGV[13]), -1)
+  redis.call('PEXPIRE', KEYS[7], ARGV[14])
 end
 return 1
 `;

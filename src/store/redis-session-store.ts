@@ -1,13 +1,21 @@
 import type { Redis } from 'ioredis';
 import type { OutboundMessage } from '../core/message.js';
-import type { SessionRecord, SessionStore, TurnStart, TurnTicket } from '../core/ports.js';
+import type { SessionRecord, SessionStore, TranscriptLine, TurnLimit, TurnStart, TurnTicket } from '../core/ports.js';
+import { maskPersonalData } from '../domain/pii-mask.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
 import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
-import { keys } from './redis-keys.js';
+import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
 
 type BeginReply =
-  ['dup', string] | ['ready', number, string | null] | ['wait', number, number, number] | ['gone', number];
+  | ['dup', string]
+  | ['limited', number]
+  | ['ready', number, string | null]
+  | ['wait', number, number, number]
+  | ['gone', number];
+
+/** The per-conversation message limit counts in windows of a minute. */
+const RATE_WINDOW_MS = 60_000;
 
 interface TurnCommands {
   kefuBeginTurn(
@@ -17,6 +25,7 @@ interface TurnCommands {
     k4: string,
     k5: string,
     k6: string,
+    k7: string,
     ...args: (string | number)[]
   ): Promise<BeginReply>;
   kefuCommitTurn(
@@ -26,6 +35,7 @@ interface TurnCommands {
     k4: string,
     k5: string,
     k6: string,
+    k7: string,
     ...args: (string | number)[]
   ): Promise<number>;
   kefuAbortTurn(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
@@ -51,6 +61,8 @@ export interface RedisSessionStoreOptions {
    * through the channel's push.
    */
   outboxChannels: readonly string[];
+  /** Lines of a conversation's transcript kept (the latest). */
+  transcriptLimit: number;
 }
 
 const DEFAULTS: RedisSessionStoreOptions = {
@@ -61,6 +73,7 @@ const DEFAULTS: RedisSessionStoreOptions = {
   seenLimit: 64,
   laneTtlMs: 86_400_000,
   outboxChannels: [],
+  transcriptLimit: 200,
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,15 +86,15 @@ export class RedisSessionStore implements SessionStore {
   constructor(redis: Redis, options: Partial<RedisSessionStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
     if (!('kefuBeginTurn' in redis)) {
-      redis.defineCommand('kefuBeginTurn', { numberOfKeys: 6, lua: BEGIN_TURN });
-      redis.defineCommand('kefuCommitTurn', { numberOfKeys: 6, lua: COMMIT_TURN });
+      redis.defineCommand('kefuBeginTurn', { numberOfKeys: 7, lua: BEGIN_TURN });
+      redis.defineCommand('kefuCommitTurn', { numberOfKeys: 7, lua: COMMIT_TURN });
       redis.defineCommand('kefuAbortTurn', { numberOfKeys: 2, lua: ABORT_TURN });
       redis.defineCommand('kefuSkipStale', { numberOfKeys: 2, lua: SKIP_STALE });
     }
     this.redis = redis as Redis & TurnCommands;
   }
 
-  async beginTurn(conversationId: string, dedupeKey: string): Promise<TurnStart> {
+  async beginTurn(conversationId: string, dedupeKey: string, limit?: TurnLimit): Promise<TurnStart> {
     const c = conversationId;
     const { holderTtlMs, laneTtlMs, turnWaitMs, staleMs } = this.options;
     const deadline = Date.now() + turnWaitMs;
@@ -98,15 +111,20 @@ export class RedisSessionStore implements SessionStore {
           keys.seen(c),
           keys.holder(c),
           keys.last(c),
+          keys.rate(c),
           mySeq,
           holderTtlMs,
           laneTtlMs,
           dedupeKey,
+          limit?.perMinute ?? 0,
+          RATE_WINDOW_MS,
         ),
       );
       switch (reply[0]) {
         case 'dup':
           return { kind: 'duplicate', replies: JSON.parse(reply[1]) as OutboundMessage[] };
+        case 'limited':
+          return { kind: 'limited', retryAfterMs: Math.max(0, Number(reply[1])) };
         case 'ready': {
           const raw = reply[2];
           return {
@@ -140,7 +158,13 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  async commitTurn(turn: TurnTicket, session: SessionRecord, replies: OutboundMessage[], ttlMs: number): Promise<void> {
+  async commitTurn(
+    turn: TurnTicket,
+    session: SessionRecord,
+    replies: OutboundMessage[],
+    ttlMs: number,
+    transcript: TranscriptLine[] = [],
+  ): Promise<void> {
     const c = turn.conversationId;
     const channel = turn.dedupeKey.slice(0, turn.dedupeKey.indexOf(':'));
     const outbox = this.options.outboxChannels.includes(channel)
@@ -154,6 +178,7 @@ export class RedisSessionStore implements SessionStore {
         keys.holder(c),
         keys.outbox(c),
         keys.last(c),
+        keys.transcript(c),
         turn.seq,
         JSON.stringify(session),
         ttlMs,
@@ -165,7 +190,11 @@ export class RedisSessionStore implements SessionStore {
         turn.dedupeKey,
         this.options.seenLimit,
         session.updatedAt,
+        outbox.length,
+        this.options.transcriptLimit,
+        TRANSCRIPT_TTL_MS,
         ...outbox,
+        ...transcript.map((line) => JSON.stringify({ ...line, text: maskPersonalData(line.text) })),
       ),
     );
     if (ok !== 1) throw new TurnLostError(c);

@@ -43,6 +43,8 @@ async function seed(kefu: Kefu): Promise<void> {
         channel: i % 4 === 0 ? ('line' as const) : ('web' as const),
         tickets: [],
         durationMs: 20,
+        state: 'ready',
+        replies: [],
       };
       kefu.metrics.turn({
         ...base,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { createKefu, type Kefu } from '../../src/main.js';
+import type { AgentEvent } from '../../src/handoff/events.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 // The agent queue is global, so this file has its own redis-server: positions stay predictable.
@@ -138,6 +139,33 @@ describe('handoff transitions', () => {
     expect((await agent('tok-alice', 'POST', `/api/agent/conversations/${id}/messages`, { text: '' })).statusCode).toBe(
       400,
     );
+  });
+
+  it("shows the bot's answers to a waiting user live to the consoles, and nothing of conversations not handed off", async () => {
+    const bus = kefu.handoff.d.bus;
+    const heard: AgentEvent[] = [];
+    const stop = bus.subscribe((e) => heard.push(e));
+    await bus.ready();
+    try {
+      const bystander = newUser();
+      await say(bystander, '你好');
+      const userId = newUser();
+      await say(userId, '你好');
+      const queued = await say(userId, '转人工');
+      expect(queued[0]!.text).toMatch(/排在第 \d+ 位/u);
+      const lines = () =>
+        heard.flatMap((e) =>
+          e.type === 'message' && e.entry.from === 'bot' ? [[e.conversationId, e.entry.text]] : [],
+        );
+      await expect.poll(() => lines()).toContainEqual([`web:${userId}`, queued[0]!.text]);
+      // The greeting came before the handoff: consoles read it from the transcript, not live.
+      expect(lines().filter(([c]) => c === `web:${userId}`)).toHaveLength(1);
+      await agent('tok-alice', 'POST', `/api/agent/conversations/${conv(userId)}/claim`);
+      await expect.poll(() => lines()).toContainEqual([`web:${userId}`, (await outbox(userId)).at(-1)!]);
+      expect(lines().some(([c]) => c === `web:${bystander}`)).toBe(false);
+    } finally {
+      stop();
+    }
   });
 
   it('a queued conversation can be read by any agent but not answered before claiming', async () => {

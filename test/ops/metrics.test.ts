@@ -24,6 +24,8 @@ const userTurn = (
   text,
   started,
   tickets: [],
+  state: 'ready',
+  replies: [],
   durationMs: 12,
   at: T0,
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionRecord, SessionStore } from '../../src/core/ports.js';
+import type { SessionRecord, SessionStore, TranscriptLine } from '../../src/core/ports.js';
 import { uniqueUser } from '../support/kefu.js';
 
 const record = (n: number): SessionRecord => ({
@@ -11,7 +11,12 @@ const record = (n: number): SessionRecord => ({
 });
 
 /** The behaviour every SessionStore must have (STYLE.md section 3: one contract suite). */
-export function sessionStoreContract(name: string, make: () => Promise<SessionStore> | SessionStore) {
+export function sessionStoreContract(
+  name: string,
+  make: () => Promise<SessionStore> | SessionStore,
+  /** Where this store's commits put transcript lines, read back. */
+  transcriptOf: (conversationId: string) => Promise<TranscriptLine[]>,
+) {
   describe(`SessionStore contract: ${name}`, () => {
     it('starts a new conversation with no session and saves it on commit', async () => {
       const store = await make();
@@ -76,6 +81,7 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       const run = async () => {
         const start = await store.beginTurn(conv, 'racing');
         if (start.kind === 'duplicate') return 'duplicate';
+        if (start.kind !== 'ready') throw new Error(start.kind);
         await new Promise((r) => setTimeout(r, 5));
         await store.commitTurn(start.turn, record(1), [{ key: 'x', text: 'x' }], 60_000);
         return 'processed';
@@ -99,6 +105,54 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       await store.delete(a);
       expect(await store.load(a)).toBeUndefined();
       expect(await store.ping()).toBe(true);
+    });
+
+    it('refuses a new message over the limit in the turn start, counting neither duplicates nor other conversations', async () => {
+      const store = await make();
+      const conv = `web:${uniqueUser()}`;
+      const limit = { perMinute: 2 };
+      for (const id of ['m1', 'm2']) {
+        const start = await store.beginTurn(conv, id, limit);
+        expect(start.kind).toBe('ready');
+        if (start.kind === 'ready') await store.commitTurn(start.turn, record(1), [{ key: 'k', text: id }], 60_000);
+      }
+      // A redelivery is answered as before, not counted and not refused.
+      expect((await store.beginTurn(conv, 'm2', limit)).kind).toBe('duplicate');
+      const over = await store.beginTurn(conv, 'm3', limit);
+      expect(over.kind).toBe('limited');
+      if (over.kind === 'limited') {
+        expect(over.retryAfterMs).toBeGreaterThan(0);
+        expect(over.retryAfterMs).toBeLessThanOrEqual(60_000);
+      }
+      // No turn was taken: the conversation is not blocked for turns that are not limited.
+      const unlimited = await store.beginTurn(conv, 'm4');
+      expect(unlimited.kind).toBe('ready');
+      if (unlimited.kind === 'ready') await store.abortTurn(unlimited.turn);
+      const other = await store.beginTurn(`web:${uniqueUser()}`, 'm1', limit);
+      expect(other.kind).toBe('ready');
+      if (other.kind === 'ready') await store.abortTurn(other.turn);
+    });
+
+    it('appends the turn lines to the transcript with the commit, masked, and not for an aborted turn', async () => {
+      const store = await make();
+      const conv = `web:${uniqueUser()}`;
+      const first = await store.beginTurn(conv, 'm1');
+      if (first.kind !== 'ready') throw new Error(first.kind);
+      await store.commitTurn(first.turn, record(1), [{ key: 'k', text: '好的' }], 60_000, [
+        { from: 'user', text: '我的手机13812345678', at: 1 },
+        { from: 'bot', text: '好的', at: 1 },
+      ]);
+      const second = await store.beginTurn(conv, 'm2');
+      if (second.kind !== 'ready') throw new Error(second.kind);
+      await store.abortTurn(second.turn);
+      const lines = await transcriptOf(conv);
+      expect(lines.map((l) => [l.from, l.at])).toEqual([
+        ['user', 1],
+        ['bot', 1],
+      ]);
+      expect(lines[0]!.text).not.toContain('13812345678');
+      expect(lines[0]!.text).toMatch(/^我的手机138\*+5678$/);
+      expect(lines[1]!.text).toBe('好的');
     });
   });
 }

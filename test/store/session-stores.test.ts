@@ -4,6 +4,8 @@ import { createRedis } from '../../src/store/redis-client.js';
 import { RedisSessionStore } from '../../src/store/redis-session-store.js';
 import { TurnTimeoutError } from '../../src/store/errors.js';
 import { sessionStoreContract } from './session-store.contract.js';
+import type { TranscriptLine } from '../../src/core/ports.js';
+import { keys } from '../../src/store/redis-keys.js';
 import { uniqueUser } from '../support/kefu.js';
 
 const redis = createRedis(inject('redisUrl'));
@@ -11,8 +13,23 @@ afterAll(async () => {
   await redis.quit();
 });
 
-sessionStoreContract('memory', () => new MemorySessionStore());
-sessionStoreContract('redis', () => new RedisSessionStore(redis));
+const memoryTranscripts = new Map<string, TranscriptLine[]>();
+sessionStoreContract(
+  'memory',
+  () =>
+    new MemorySessionStore(Date.now, {
+      turnWaitMs: 15_000,
+      dedupeTtlMs: 86_400_000,
+      transcript: async (conv, lines) =>
+        void memoryTranscripts.set(conv, [...(memoryTranscripts.get(conv) ?? []), ...lines]),
+    }),
+  async (conv) => memoryTranscripts.get(conv) ?? [],
+);
+sessionStoreContract(
+  'redis',
+  () => new RedisSessionStore(redis),
+  async (conv) => (await redis.lrange(keys.transcript(conv), 0, -1)).map((l) => JSON.parse(l) as TranscriptLine),
+);
 
 describe('RedisSessionStore across connections', () => {
   it('serializes turns taken through two separate Redis connections (two processes) in arrival order', async () => {
