@@ -1,4 +1,4 @@
-import { initialTransition, transition } from 'xstate';
+import { createActor, type ActionExecutor, type ActorScope } from 'xstate';
 import { EFFECT_TYPES, type Effect } from '../core/effect.js';
 import type { ConversationEvent, ConversationInput } from '../core/event.js';
 import type { NluContext } from '../core/nlu.js';
@@ -9,15 +9,44 @@ export type ConversationSnapshot = ReturnType<typeof conversationMachine.resolve
 
 const effectTypes = new Set<string>(EFFECT_TYPES);
 
-/** Effects named by the actions of a pure transition, in order; xstate built-ins are not effects. */
-function effectsOf(actions: readonly { type: string; params?: unknown }[]): Effect[] {
-  return actions.filter((a) => effectTypes.has(a.type)).map((a) => ({ type: a.type, params: a.params }) as Effect);
+// xstate's `transition()` and `initialTransition()` build a whole inert Actor per call (computing
+// the machine's initial snapshot only to throw it away): a third of a step's cost. The machine
+// spawns and invokes no children and delays no events, so one inert scope serves every step;
+// only the executor, which collects the step's actions, changes per call. Steps are synchronous,
+// so calls never overlap.
+const noop = () => {};
+// Never started: it only stands as `self` (which no action of ours reads).
+const self = createActor(conversationMachine, { input: { channel: 'web', userId: '', locale: 'zh-CN' } });
+const scope: ActorScope<ConversationSnapshot, ConversationEvent> = {
+  self,
+  id: '',
+  sessionId: '',
+  logger: noop,
+  defer: noop,
+  emit: noop,
+  system: self.system,
+  stopChild: noop,
+  actionExecutor: noop,
+};
+
+/** Runs `fn` with the scope collecting the effects its actions name, in order; xstate built-ins are not effects. */
+function collectingEffects<T>(fn: () => T): { result: T; effects: Effect[] } {
+  const effects: Effect[] = [];
+  const collect: ActionExecutor = (a) => {
+    if (effectTypes.has(a.type)) effects.push({ type: a.type, params: a.params } as Effect);
+  };
+  scope.actionExecutor = collect;
+  try {
+    return { result: fn(), effects };
+  } finally {
+    scope.actionExecutor = noop;
+  }
 }
 
 /** A fresh conversation and whatever its entry asks for. */
 export function startConversation(input: ConversationInput): { snapshot: ConversationSnapshot; effects: Effect[] } {
-  const [snapshot, actions] = initialTransition(conversationMachine, input);
-  return { snapshot, effects: effectsOf(actions) };
+  const { result, effects } = collectingEffects(() => conversationMachine.getInitialSnapshot(scope, input));
+  return { snapshot: result, effects };
 }
 
 /**
@@ -41,8 +70,8 @@ export function step(
   snapshot: ConversationSnapshot,
   event: ConversationEvent,
 ): { snapshot: ConversationSnapshot; effects: Effect[] } {
-  const [next, actions] = transition(conversationMachine, snapshot, event);
-  return { snapshot: next, effects: effectsOf(actions) };
+  const { result, effects } = collectingEffects(() => conversationMachine.transition(snapshot, event, scope));
+  return { snapshot: result, effects };
 }
 
 /** What the machine waits for now (deepest state's meta wins), for context-aware understanding. */
