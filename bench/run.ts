@@ -203,9 +203,15 @@ async function benchTarget(
           durationMs: 60_000,
           maxTurns: 10,
         });
-        await new Promise((r) => setTimeout(r, 200));
+        // What the server sends with nobody talking (timers, presence): not part of a turn. Measured
+        // after the warm-up's buffered analytics have been written (they flush once a second).
+        await new Promise((r) => setTimeout(r, 1200));
+        const idle0 = proxy.counts();
+        await new Promise((r) => setTimeout(r, 1000));
+        const idle = proxy.counts();
         const c0 = proxy.counts();
         const i0 = commandCalls(await info(redis));
+        const startedAt = performance.now();
         const calib = await runLoad({
           mode: 'closed',
           concurrency: 1,
@@ -216,12 +222,12 @@ async function benchTarget(
           maxTurns: Number(flags.calibration),
           onProgress: (s) => progress(`${name} calibration`, s),
         });
+        // The calibration's own analytics flush belongs to its turns: wait for it.
+        await new Promise((r) => setTimeout(r, 1200));
         const c1 = proxy.counts();
-        // What the server sends with nobody talking (timers, presence): not part of a turn.
-        await new Promise((r) => setTimeout(r, 1000));
-        const idle = proxy.counts();
-        const idleWrites = (idle.writes - c1.writes) * (calib.elapsedMs / 1000);
-        const idleCommands = (idle.commands - c1.commands) * (calib.elapsedMs / 1000);
+        const seconds = (performance.now() - startedAt) / 1000;
+        const idleWrites = (idle.writes - idle0.writes) * seconds;
+        const idleCommands = (idle.commands - idle0.commands) * seconds;
         const d = callDelta(i0, commandCalls(await info(redis)));
         d.delete('info');
         const turns = Math.max(1, calib.turns);
@@ -232,7 +238,7 @@ async function benchTarget(
           requests: Object.fromEntries(
             [...callDelta(c0.names, c1.names)].map(([k, v]) => [k, +(v / turns).toFixed(2)]),
           ),
-          idleRequestsPerSecond: idle.commands - c1.commands,
+          idleRequestsPerSecond: idle.commands - idle0.commands,
           commandsPerTurn: [...d.values()].reduce((a, b) => a + b, 0) / turns,
         };
         say(

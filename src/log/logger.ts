@@ -36,5 +36,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   if (destination) return pino(options, destination);
   if (pretty)
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } });
-  return pino(options);
+  // Written asynchronously: lines logged while a write is in flight go out together in the next
+  // one, instead of one blocking write per line (a busy server spent ~3% of its CPU there). pino
+  // flushes what is left when the process exits; only a power cut or SIGKILL can lose the last lines.
+  return pino(options, pino.destination({ dest: 1, sync: false }));
 }

@@ -6,6 +6,7 @@ import type { WebChannel } from '../../adapters/web.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { OutboxStore } from '../store/outbox-store.js';
 import { sendError } from './http-errors.js';
+import { RequestLog } from './request-log.js';
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 
@@ -27,6 +28,7 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new RequestLog(),
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
   });

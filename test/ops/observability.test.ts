@@ -111,6 +111,19 @@ describe.each([
     });
     expect(empty.json()).toMatchObject({ conversations: 0, containmentRate: null, range: { days: 2 } });
   });
+  it('logs refused and failed requests at info, but not each successful one (a web poll, say)', async () => {
+    const user = uniqueUser('ops');
+    await say(kefu, user, ['你好']);
+    const before = log.lines.length;
+    const poll = await kefu.app.inject({ method: 'GET', url: `/api/web/messages?userId=${user}` });
+    expect(poll.statusCode).toBe(200);
+    const bad = await kefu.app.inject({ method: 'GET', url: '/api/web/messages?userId=' });
+    expect(bad.statusCode).toBe(400);
+    const completed = () => log.lines.slice(before).filter((l) => l.msg === 'request completed');
+    await expect.poll(() => completed().length).toBe(1);
+    expect(completed()[0]).toMatchObject({ res: { statusCode: 400 }, req: { method: 'GET' } });
+    expect(log.lines.slice(before).filter((l) => l.msg === 'incoming request')).toHaveLength(0);
+  });
 });
 
 it('two kefu instances in one process keep separate metrics', async () => {
