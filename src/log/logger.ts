@@ -1,17 +1,8 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { maskPersonalData } from '../domain/pii-mask.js';
+import { redactFields } from './redact-fields.js';
 
 export type { Logger };
-
-// Fields known to hold personal data, at the depths they are logged (a ticket, its details, a
-// whole request body). Masking catches shapes; these catch values of any shape (a name, an
-// address, a mistyped number) wherever a caller passes the object itself.
-const PERSONAL_FIELDS = ['idNumber', 'legalRepIdNumber', 'phone', 'creditCode', 'address', 'company'];
-// `name` alone would also hide error names: only an applicant's name is personal.
-const PERSONAL_PATHS = [
-  ...PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]),
-  ...['application.name', '*.application.name', '*.*.application.name'],
-];
 
 /**
  * JSON logs with personal data masked in every field and message, whatever the caller passed;
@@ -22,10 +13,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const options = {
     level,
     base: { app: 'kefu' },
-    redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token', ...PERSONAL_PATHS],
-      censor: '[redacted]',
-    },
+    // By field name, in one pass that copies nothing unless it finds something (pino's own
+    // wildcard redaction cost ~30 us on every line, most of the logging cost of a turn).
+    formatters: { log: redactFields },
     hooks: {
       // Mask the finished line once: it covers messages, fields and what serializers made of
       // req/res/err alike. (Masking each field before serialization walked the whole request
