@@ -40,12 +40,25 @@ export function readChoice(text: string, context: NluContext): string | undefine
   }
   const word = /^(?:the)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?:one|option)?$/.exec(t);
   if (word?.[1]) return choices[ENGLISH_ORDINALS.indexOf(word[1])];
-  const norm = (s: string): string => normalize(s).text.replace(/[\s,.!?，。！？~～]+/g, '');
-  const exact = choices.find((c) => norm(c) === t);
+  const exact = choices.find((c) => normalizedChoice(c) === t);
   if (exact !== undefined) return exact;
   // "我选个人用户" picks "个人用户"; two options mentioned is no pick at all.
-  const mentioned = choices.filter((c) => norm(c).length >= 2 && t.includes(norm(c)));
+  const mentioned = choices.filter((c) => {
+    const n = normalizedChoice(c);
+    return n.length >= 2 && t.includes(n);
+  });
   return mentioned.length === 1 ? mentioned[0] : undefined;
+}
+
+// Choices are the values of the buttons the dialogues offer: few, and the same every turn.
+const normalizedChoices = new Map<string, string>();
+function normalizedChoice(choice: string): string {
+  let n = normalizedChoices.get(choice);
+  if (n === undefined) {
+    n = normalize(choice).text.replace(/[\s,.!?，。！？~～]+/g, '');
+    if (normalizedChoices.size < 1000) normalizedChoices.set(choice, n);
+  }
+  return n;
 }
 
 /** Nothing is left of the message once its entities and filler words are taken out. */

@@ -3,11 +3,15 @@ import { parseAddress } from '../domain/address.js';
 import { isValidCreditCode } from '../domain/credit-code.js';
 import { normalizeMobile } from '../domain/phone.js';
 import { isValidResidentId } from '../domain/resident-id.js';
+import { nfkc } from './normalize.js';
 
 // Full-width ASCII is what Chinese IMEs type in full-width mode; mapping it one UTF-16
 // unit for one keeps every offset found in the result valid for the user's text.
 const halfWidth = (s: string): string =>
-  s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+  WIDE.test(s)
+    ? s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ')
+    : s;
+const WIDE = /[\uff01-\uff5e\u3000]/;
 
 // Lookarounds keep a number from being cut out of a longer one: no digit or letter may
 // touch either end of a match.
@@ -42,32 +46,55 @@ export function extractEntities(raw: string): Entity[] {
   const text = halfWidth(raw);
   const found: Entity[] = [];
   const taken: Array<[number, number]> = [];
-  const free = (start: number, end: number): boolean => taken.every(([s, e]) => end <= s || start >= e);
-  const add = (type: Entity['type'], value: string, start: number, end: number): void => {
-    if (!free(start, end)) return;
-    taken.push([start, end]);
-    found.push({ type, value, start, end });
-  };
+  // Each pattern needs this many ASCII digits (or, for a credit code, characters): most messages
+  // have too few for any, and are not scanned at all.
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+  }
 
   // Most specific first, so that a phone inside an ID number is never reported.
-  for (const m of text.matchAll(TICKET)) {
-    const value = normalizeTicket(m[0]);
-    if (value) add('ticket', value, m.index, m.index + m[0].length);
+  if (digits >= 12) {
+    for (const m of text.matchAll(TICKET)) {
+      const value = normalizeTicket(m[0]);
+      if (value) add(found, taken, 'ticket', value, m.index, m.index + m[0].length);
+    }
   }
-  for (const m of text.matchAll(ID_NUMBER)) {
-    const value = m[0].replace(/ /g, '').toUpperCase();
-    if (isValidResidentId(value)) add('id_number', value, m.index, m.index + m[0].length);
+  if (digits >= 17) {
+    for (const m of text.matchAll(ID_NUMBER)) {
+      const value = m[0].replace(/ /g, '').toUpperCase();
+      if (isValidResidentId(value)) add(found, taken, 'id_number', value, m.index, m.index + m[0].length);
+    }
   }
-  for (const m of text.matchAll(CREDIT_CODE)) {
-    const value = m[0].toUpperCase();
-    if (isValidCreditCode(value)) add('credit_code', value, m.index, m.index + m[0].length);
+  if (text.length >= 18) {
+    for (const m of text.matchAll(CREDIT_CODE)) {
+      const value = m[0].toUpperCase();
+      if (isValidCreditCode(value)) add(found, taken, 'credit_code', value, m.index, m.index + m[0].length);
+    }
   }
-  for (const m of text.matchAll(PHONE)) {
-    const value = normalizeMobile(m[0]);
-    if (value) add('phone', value, m.index, m.index + m[0].length);
+  if (digits >= 11) {
+    for (const m of text.matchAll(PHONE)) {
+      const value = normalizeMobile(m[0]);
+      if (value) add(found, taken, 'phone', value, m.index, m.index + m[0].length);
+    }
   }
   found.push(...places(text, taken));
   return found.sort((a, b) => (a.start ?? Infinity) - (b.start ?? Infinity));
+}
+
+/** Records an entity unless its span overlaps one already found. */
+function add(
+  found: Entity[],
+  taken: Array<[number, number]>,
+  type: Entity['type'],
+  value: string,
+  start: number,
+  end: number,
+): void {
+  for (const [s, e] of taken) if (!(end <= s || start >= e)) return;
+  taken.push([start, end]);
+  found.push({ type, value, start, end });
 }
 
 function places(text: string, taken: ReadonlyArray<[number, number]>): Entity[] {
@@ -77,7 +104,7 @@ function places(text: string, taken: ReadonlyArray<[number, number]>): Entity[] 
   for (const [s, e] of taken) rest = rest.slice(0, s) + ' '.repeat(e - s) + rest.slice(e);
   if (!/[\u3400-\u9fffA-Za-z]/.test(rest)) return [];
   // parseAddress folds traditional characters itself, so no second OpenCC pass here.
-  const address = parseAddress(rest.normalize('NFKC'));
+  const address = parseAddress(nfkc(rest));
   const out: Entity[] = [];
   if (address.province) out.push({ type: 'province', value: address.province.name });
   if (address.city) out.push({ type: 'city', value: address.city.name });

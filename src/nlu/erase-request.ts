@@ -1,3 +1,5 @@
+import { nfkc } from './normalize.js';
+
 // A request to erase one's personal data (PIPL art. 47), asked in so many words. Matched on the
 // whole, short message: "怎么删除我的信息" in a longer question about something else is not one,
 // and erasing on a weak signal is worse than asking the user to say it plainly.
@@ -10,8 +12,7 @@ const REQUESTS: RegExp[] = [
 
 /** True when the message asks, plainly and briefly, for the user's personal data to be erased. */
 export function isEraseRequest(text: string): boolean {
-  const t = text
-    .normalize('NFKC')
+  const t = nfkc(text)
     .trim()
     .replace(/[\s。！!.?？，,]+$/u, '')
     .replace(/\s+/gu, ' ');

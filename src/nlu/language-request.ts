@@ -1,7 +1,7 @@
 import * as OpenCC from 'opencc-js';
 import type { Recognizer, Understanding } from '../core/nlu.js';
 import { isEraseRequest } from './erase-request.js';
-import { simplify } from './normalize.js';
+import { lastOne, nfkc, simplify } from './normalize.js';
 
 type Lang = NonNullable<Understanding['languageRequest']>;
 
@@ -24,27 +24,36 @@ const REQUESTS: [RegExp, Lang][] = [
 
 /** The language the user explicitly asked for, if the message is such a request. */
 export function languageRequestOf(text: string): Lang | undefined {
-  const t = text.normalize('NFKC').trim();
+  const t = nfkc(text).trim();
   if (t.length > 40) return undefined;
   for (const [re, lang] of REQUESTS) if (re.test(t)) return lang;
   return undefined;
 }
 
 let toTraditional: ((s: string) => string) | undefined;
+const convertToTraditional = lastOne((s) => (toTraditional ??= OpenCC.Converter({ from: 'cn', to: 'tw' }))(s));
 const CJK = /[\u3400-\u9fff]/;
+const LATIN_WORD = /[a-z]{2,}/gi;
 
 /**
  * The language a message is plainly written in, or undefined when it can't be told ("1", "ok",
  * "你好" is the same in both scripts). Switching language on a weak signal would annoy users.
  */
 export function confidentLocaleOf(raw: string): Lang | undefined {
-  const text = raw.normalize('NFKC');
+  const text = nfkc(raw);
   if (CJK.test(text)) {
     if (simplify(text) !== text) return 'zh-TW';
-    const convert = (toTraditional ??= OpenCC.Converter({ from: 'cn', to: 'tw' }));
-    return convert(text) !== text ? 'zh-CN' : undefined;
+    return convertToTraditional(text) !== text ? 'zh-CN' : undefined;
   }
-  return (text.match(/[a-z]{2,}/gi) ?? []).length >= 2 ? 'en' : undefined;
+  return twoLatinWords(text) ? 'en' : undefined;
+}
+
+/** At least two runs of two or more Latin letters, without building the list of them. */
+function twoLatinWords(text: string): boolean {
+  LATIN_WORD.lastIndex = 0;
+  const found = LATIN_WORD.test(text) && LATIN_WORD.test(text);
+  LATIN_WORD.lastIndex = 0;
+  return found;
 }
 
 /** Adds the language signals (`languageRequest`, confident `detectedLocale`) to any recogniser's answers. */

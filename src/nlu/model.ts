@@ -24,6 +24,9 @@ export class IntentModel {
   private readonly index = new Map<string, number>();
   private weights = new Float64Array(0);
   private readonly bias = new Float64Array(K);
+  /** Feature ids already counted in this prediction: `seen[id] === stamp`. */
+  private seen = new Uint32Array(0);
+  private stamp = 0;
 
   static train(examples: readonly Example[], opts: { epochs?: number; rate?: number; l2?: number } = {}): IntentModel {
     const model = new IntentModel();
@@ -67,8 +70,22 @@ export class IntentModel {
 
   /** Class probabilities for a normalised text, in INTENTS order. */
   probabilities(text: string): Float64Array {
+    // The scores of `scores(encode(text))`, summed in the same order, without the id list.
+    const w = this.weights;
     const p = new Float64Array(K);
-    this.scores(this.encode(text, false), p);
+    for (let k = 0; k < K; k++) p[k] = this.bias[k] as number;
+    if (this.seen.length !== this.index.size) this.seen = new Uint32Array(this.index.size);
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    for (const f of features(text)) {
+      const id = this.index.get(f);
+      if (id === undefined || this.seen[id] === this.stamp) continue;
+      this.seen[id] = this.stamp;
+      const base = id * K;
+      for (let k = 0; k < K; k++) p[k] = (p[k] as number) + (w[base + k] as number);
+    }
     return softmax(p);
   }
 
