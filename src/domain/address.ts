@@ -35,8 +35,8 @@ interface Entry {
 interface Mention {
   start: number;
   end: number;
-  provinces: Province[];
-  cities: City[];
+  provinces: readonly Province[];
+  cities: readonly City[];
   full: boolean;
 }
 
@@ -45,20 +45,36 @@ const LATIN_FOLD: Record<string, string> = { ü: 'u', ê: 'e', '’': "'", '‘'
 
 // One UTF-16 unit in, one out: match offsets in the folded text are offsets in the input,
 // so the detail can be cut from what the user actually wrote.
+function foldUnit(unit: string): string {
+  const code = unit.charCodeAt(0);
+  let c = code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : unit;
+  c = SIMPLIFY.get(c) ?? c;
+  const lower = c.toLowerCase();
+  c = lower.length === 1 ? lower : c;
+  return LATIN_FOLD[c] ?? c;
+}
+
+// foldUnit of every UTF-16 unit, worked out on first sight (-1: not yet).
+const FOLDED_UNIT = new Int32Array(0x10000).fill(-1);
+function foldedUnit(code: number): number {
+  let f = FOLDED_UNIT[code]!;
+  if (f < 0) FOLDED_UNIT[code] = f = foldUnit(String.fromCharCode(code)).charCodeAt(0);
+  return f;
+}
+
 function fold(text: string): string {
-  let out = '';
-  for (const unit of text.split('')) {
-    const code = unit.charCodeAt(0);
-    let c = code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : unit;
-    c = SIMPLIFY.get(c) ?? c;
-    const lower = c.toLowerCase();
-    c = lower.length === 1 ? lower : c;
-    out += LATIN_FOLD[c] ?? c;
-  }
+  let i = 0;
+  // Most text (simplified Chinese, lower case, digits) folds to itself: no new string then.
+  while (i < text.length && foldedUnit(text.charCodeAt(i)) === text.charCodeAt(i)) i++;
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) out += String.fromCharCode(foldedUnit(text.charCodeAt(i)));
   return out;
 }
 
-const isLatin = (c: string | undefined): boolean => c !== undefined && /[a-z]/.test(c);
+const isLatinCode = (c: number): boolean => c >= 0x61 && c <= 0x7a;
+/** The unit at `i` is a-z (false outside the text). */
+const isLatinAt = (s: string, i: number): boolean => i >= 0 && i < s.length && isLatinCode(s.charCodeAt(i));
 
 // Keys by their first character, longest first, so the scan takes the longest name at a
 // position (吉林省 before 吉林, 海南藏族自治州 before 海南).
@@ -92,6 +108,32 @@ for (const c of CITIES) {
 }
 for (const keys of INDEX.values()) keys.sort((a, b) => b.length - a.length);
 
+/** A name as the scan tries it, with what it names worked out once. */
+interface Key {
+  key: string;
+  latin: boolean;
+  full: boolean;
+  provinces: readonly Province[];
+  cities: readonly City[];
+}
+// INDEX by the first UTF-16 unit's code, longest first as there.
+const KEYS_BY_FIRST = new Map<number, Key[]>();
+for (const [first, keys] of INDEX) {
+  KEYS_BY_FIRST.set(
+    first.charCodeAt(0),
+    keys.map((key) => {
+      const entries = ENTRIES.get(key) ?? [];
+      return {
+        key,
+        latin: isLatinCode(key.charCodeAt(0)),
+        full: FULL_NAMES.has(key),
+        provinces: entries.flatMap((e) => (e.province ? [e.province] : [])),
+        cities: entries.flatMap((e) => (e.city ? [e.city] : [])),
+      };
+    }),
+  );
+}
+
 // A short name followed by one of these is a street or district named after the place
 // (广州市北京路, 北京市朝阳区), not the place itself.
 const STREET_AFTER = new Set([...'路街道巷区县镇乡村弄桥里']);
@@ -101,35 +143,33 @@ function scan(folded: string): Mention[] {
   const mentions: Mention[] = [];
   let i = 0;
   while (i < folded.length) {
-    const key = (INDEX.get(folded.charAt(i)) ?? []).find((k) => {
-      if (!folded.startsWith(k, i)) return false;
-      const latin = isLatin(k.charAt(0));
+    let found: Key | undefined;
+    for (const k of KEYS_BY_FIRST.get(folded.charCodeAt(i)) ?? NO_KEYS) {
       // English names must be whole words: "Xian" is not in "Xianyang".
-      return !latin || (!isLatin(folded[i - 1]) && !isLatin(folded[i + k.length]));
-    });
-    if (key === undefined) {
+      if (
+        folded.startsWith(k.key, i) &&
+        !(k.latin && (isLatinAt(folded, i - 1) || isLatinAt(folded, i + k.key.length)))
+      ) {
+        found = k;
+        break;
+      }
+    }
+    if (found === undefined) {
       i++;
       continue;
     }
-    let end = i + key.length;
-    const full = FULL_NAMES.has(key);
-    if (!full && !isLatin(key.charAt(0)) && STREET_AFTER.has(folded.charAt(end))) {
+    let end = i + found.key.length;
+    if (!found.full && !found.latin && STREET_AFTER.has(folded.charAt(end))) {
       i = end;
       continue;
     }
-    if (isLatin(key.charAt(0))) end += EN_SUFFIX.exec(folded.slice(end))?.[0].length ?? 0;
-    const entries = ENTRIES.get(key) ?? [];
-    mentions.push({
-      start: i,
-      end,
-      provinces: entries.flatMap((e) => (e.province ? [e.province] : [])),
-      cities: entries.flatMap((e) => (e.city ? [e.city] : [])),
-      full,
-    });
+    if (found.latin) end += EN_SUFFIX.exec(folded.slice(end))?.[0].length ?? 0;
+    mentions.push({ start: i, end, provinces: found.provinces, cities: found.cities, full: found.full });
     i = end;
   }
   return mentions;
 }
+const NO_KEYS: readonly Key[] = [];
 
 function cutDetail(text: string, used: Mention[]): string {
   let out = '';
@@ -149,6 +189,8 @@ function cutDetail(text: string, used: Mention[]): string {
  */
 export function parseAddress(text: string): ParsedAddress {
   const mentions = scan(fold(text));
+  // No place named (most messages): the whole text is the detail.
+  if (mentions.length === 0) return { detail: cutDetail(text, []) };
   const named = new Set(mentions.flatMap((m) => m.provinces));
   // A city named by the same word as a province (吉林, 海南) counts only when its province is
   // named elsewhere, or is a municipality or SAR, whose one city is itself.
