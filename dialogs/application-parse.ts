@@ -48,10 +48,13 @@ const PHONE_RUN = /(?<![0-9A-Za-z+])(?:\+?86[\s-]?)?\d(?:[\s-]?\d){6,12}(?![0-9A
 const SEPARATORS = /[,;。、\n]/;
 const CORRECTION =
   /(?:写|填|输|打)?错了?|有误|不对|(?:要|想)?(?:改|换|更正|修改|更新)(?:一下|一个|成|为|到)?|应该是|\b(?:wrong|change(?: it| my \w+)?(?: to)?|update|correct(?:ion)?|another|new|instead)\b/gi;
+const MENTIONS_CORRECTION = new RegExp(CORRECTION.source, 'i');
 const FILLER =
   /我要|我想|想要|申请|办理|开通|一下|异地服务|异地|服务|个人用户|企业用户|个人|企业|用户|您好|你好|请|帮我|\b(?:i want to|i'd like to|apply(?:ing)?|for|cross-region|service|personal|enterprise|user|please|hi|hello)\b/gi;
 const COMPANY =
   /([\p{L}\p{N}()（）·&.\s-]{2,40}?(?:有限责任公司|股份有限公司|有限公司|集团|公司|co\.?,? ?ltd\.?|ltd\.?|inc\.?|corporation|company))/iu;
+// Every suffix COMPANY knows contains one of these: without any, COMPANY cannot match.
+const COMPANY_SUFFIX = /公司|集团|ltd|inc|corporation|company/iu;
 const ID_TAGS = new Set<Tag>(['legalRep', 'handlerId', 'id']);
 
 // What is left of "my address is wrong" once the correction words are gone says nothing.
@@ -93,47 +96,30 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
   const out: Reading = { values: {}, errors: [], redo: [] };
   const userType = ctx.userType ?? userTypeOf(text);
   if (userType) out.userType = userType;
-  const error = (field: Field, reason: string) => {
-    if (!out.errors.some((e) => e.field === field) && out.values[field] === undefined)
-      out.errors.push({ field, reason });
-  };
 
-  const labels = [...text.matchAll(LABEL)].map((m) => {
-    const tag = (Object.entries(m.groups ?? {}).find(([, v]) => v !== undefined)?.[0] ?? 'name') as Tag;
-    return { tag, start: m.index, end: m.index + m[0].length };
-  });
-  const labelAt = (pos: number): Tag | undefined => labels.filter((l) => l.end <= pos).at(-1)?.tag;
+  const labels: Label[] = [];
+  for (const m of text.matchAll(LABEL)) labels.push({ tag: tagOf(m), start: m.index, end: m.index + m[0].length });
 
+  // An ID number or credit code has 6 digits at least, a mobile number 7: most messages have fewer.
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+  }
   // Ticket-free numbers first, so a phone inside an ID number is never read.
   const idQueue: Field[] = userType === 'enterprise' ? enterpriseIdOrder(ctx) : ['idNumber'];
-  // The next ID field not already given earlier in this message.
-  const nextId = (): Field | undefined => {
-    while (idQueue.length > 0) {
-      const f = idQueue.shift()!;
-      if (out.values[f] === undefined) return f;
-    }
-    return undefined;
-  };
-  const blank = (start: number, length: number) =>
-    (text = text.slice(0, start) + '#'.repeat(length) + text.slice(start + length));
-  for (const m of [...text.matchAll(LONG_TOKEN)]) {
+  for (const m of digits >= 6 ? [...text.matchAll(LONG_TOKEN)] : []) {
     const value = m[0].replace(/ /g, '').toUpperCase();
     if ((value.match(/\d/g) ?? []).length < 6) continue;
-    const tag = labelAt(m.index);
-    const idField = (): Field =>
-      tag === 'legalRep'
-        ? 'legalRepIdNumber'
-        : tag === 'handlerId'
-          ? 'idNumber'
-          : (nextId() ?? ctx.expecting ?? 'idNumber');
+    const tag = labelAt(labels, m.index);
     const id = checkResidentId(value, ctx.today);
     const credit = checkCreditCode(value);
     const expectsCredit = ctx.expecting === 'creditCode' && !(tag && ID_TAGS.has(tag));
     if (tag === 'creditCode' || (expectsCredit && !id.ok)) {
       if (credit.ok) out.values.creditCode = credit.value;
-      else error('creditCode', credit.reason);
+      else error(out, 'creditCode', credit.reason);
     } else if (id.ok) {
-      setId(out, idField(), id.value);
+      setId(out, idField(tag, out, idQueue, ctx), id.value);
     } else if (credit.ok) {
       out.values.creditCode = credit.value;
     } else if (
@@ -141,18 +127,18 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
       isIdField(ctx.expecting) ||
       (/^\d+X?$/.test(value) && value.length === 18)
     ) {
-      error(idField(), id.reason);
+      error(out, idField(tag, out, idQueue, ctx), id.reason);
     } else if (!/^\d+X?$/.test(value)) {
-      error('creditCode', credit.reason);
+      error(out, 'creditCode', credit.reason);
     } else continue;
-    blank(m.index, m[0].length);
+    text = blank(text, m.index, m[0].length);
   }
-  for (const m of [...text.matchAll(PHONE_RUN)]) {
+  for (const m of digits >= 7 ? [...text.matchAll(PHONE_RUN)] : []) {
     const phone = checkMobile(m[0]);
     if (phone.ok) out.values.phone = phone.value;
-    else if (labelAt(m.index) === 'phone' || ctx.expecting === 'phone') error('phone', phone.reason);
+    else if (labelAt(labels, m.index) === 'phone' || ctx.expecting === 'phone') error(out, 'phone', phone.reason);
     else continue;
-    blank(m.index, m[0].length);
+    text = blank(text, m.index, m[0].length);
   }
 
   // Labelled words: the value runs to the next label, and (except an English address) to a separator.
@@ -168,9 +154,8 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
     if (cut >= 0) rest.push(span.slice(cut));
     cursor = end;
     const field = fieldOfTag(label.tag, userType);
-    if (value !== '') readLabelled(out, field, value, error);
-    if (field && !out.errors.some((e) => e.field === field) && new RegExp(CORRECTION.source, 'i').test(raw))
-      out.redo.push(field);
+    if (value !== '') readLabelled(out, field, value);
+    if (field && !out.errors.some((e) => e.field === field) && MENTIONS_CORRECTION.test(raw)) out.redo.push(field);
   });
   rest.push(text.slice(cursor));
 
@@ -182,9 +167,9 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
     .map((s) => clean(s.replace(/#+/g, '')))
     .filter(Boolean);
   for (const seg of segments) {
-    const company = COMPANY.exec(seg)?.[1]?.trim();
+    const company = COMPANY_SUFFIX.test(seg) ? COMPANY.exec(seg)?.[1]?.trim() : undefined;
     if (company && out.values.company === undefined) out.values.company = company;
-    else if (out.values.address === undefined && mentionsPlace(seg)) readLabelled(out, 'address', seg, error);
+    else if (out.values.address === undefined && mentionsPlace(seg)) readLabelled(out, 'address', seg);
   }
   // In a list of fields ("个人，张三，身份证…"), a bare 2-4 character Chinese segment is the name.
   if (out.values.name === undefined && Object.keys(out.values).length > 0) {
@@ -199,35 +184,71 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
     out.values.company = answer;
   // Digits where a number is asked are an attempt at it; words are left to the digressions.
   if (!anything && ctx.expecting && answer) {
-    if (ctx.expecting === 'address') readLabelled(out, 'address', clean(rest.join(' ').replace(/#+/g, '')), error);
+    if (ctx.expecting === 'address') readLabelled(out, 'address', clean(rest.join(' ').replace(/#+/g, '')));
     else if (ctx.expecting === 'phone' && hasDigit(answer)) {
       const phone = checkMobile(answer);
-      error('phone', phone.ok ? 'format' : phone.reason);
+      error(out, 'phone', phone.ok ? 'format' : phone.reason);
     } else if (ctx.expecting === 'creditCode' && hasDigit(answer)) {
       const code = checkCreditCode(answer);
-      error('creditCode', code.ok ? 'format' : code.reason);
+      error(out, 'creditCode', code.ok ? 'format' : code.reason);
     } else if (isIdField(ctx.expecting) && hasDigit(answer)) {
       const id = checkResidentId(answer, ctx.today);
-      error(ctx.expecting, id.ok ? 'format' : id.reason);
+      error(out, ctx.expecting, id.ok ? 'format' : id.reason);
     }
   }
   // A field that got its new value in the same message is no longer waiting for one.
-  out.redo = [...new Set(out.redo)].filter((f) => out.values[f] === undefined);
+  if (out.redo.length > 0) out.redo = [...new Set(out.redo)].filter((f) => out.values[f] === undefined);
   return out;
 }
 
-function readLabelled(
-  out: Reading,
-  field: Field | undefined,
-  value: string,
-  error: (f: Field, r: string) => void,
-): void {
+interface Label {
+  tag: Tag;
+  start: number;
+  end: number;
+}
+
+/** The label a LABEL match is: its one named group that matched. */
+function tagOf(m: RegExpExecArray): Tag {
+  const groups = m.groups ?? {};
+  for (const tag in groups) if (groups[tag] !== undefined) return tag as Tag;
+  return 'name';
+}
+
+/** The tag of the last label that ends at or before `pos`. */
+function labelAt(labels: readonly Label[], pos: number): Tag | undefined {
+  let tag: Tag | undefined;
+  for (const l of labels) if (l.end <= pos) tag = l.tag;
+  return tag;
+}
+
+/** A value a validator refused; the first reason per field counts, and none once the field has a value. */
+function error(out: Reading, field: Field, reason: string): void {
+  if (!out.errors.some((e) => e.field === field) && out.values[field] === undefined) out.errors.push({ field, reason });
+}
+
+/** The ID field an unlabelled (or handler-labelled) ID number fills. */
+function idField(tag: Tag | undefined, out: Reading, idQueue: Field[], ctx: ReadContext): Field {
+  if (tag === 'legalRep') return 'legalRepIdNumber';
+  if (tag === 'handlerId') return 'idNumber';
+  // The next ID field not already given earlier in this message.
+  while (idQueue.length > 0) {
+    const f = idQueue.shift()!;
+    if (out.values[f] === undefined) return f;
+  }
+  return ctx.expecting ?? 'idNumber';
+}
+
+/** `text` with a span overwritten by `#`, so later patterns do not read it again. */
+const blank = (text: string, start: number, length: number): string =>
+  text.slice(0, start) + '#'.repeat(length) + text.slice(start + length);
+
+function readLabelled(out: Reading, field: Field | undefined, value: string): void {
   if (field === 'name' && plausibleName(value)) out.values.name = value;
   else if (field === 'company' && !hasDigit(value.replace(/[()（）]/g, ''))) out.values.company = value;
   else if (field === 'address') {
     const a = checkAddress(value);
     if (a.ok) out.values.address = { province: a.province.name, city: a.city.name, detail: a.detail };
-    else error('address', a.reason);
+    else error(out, 'address', a.reason);
   }
 }
 
