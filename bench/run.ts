@@ -436,7 +436,19 @@ function summarize(report: Record<string, unknown>, results: TargetFigures[]) {
     }
   }
   const derived: Record<string, number> = {};
-  if (kefu1?.max && baseline?.max) derived.kefuOverBaseline = kefu1.max.turnsPerSecond / baseline.max.turnsPerSecond;
+  if (kefu1?.max && baseline?.max) {
+    derived.kefuOverBaseline = kefu1.max.turnsPerSecond / baseline.max.turnsPerSecond;
+    // The steadier figure on a shared machine: server CPU time a turn costs, baseline over kefu.
+    derived.kefuOverBaselineByCpu = baseline.max.serverCpuMsPerTurn / kefu1.max.serverCpuMsPerTurn;
+  }
+  if (kefu1?.max) {
+    // Redis's own CPU per turn: scripts' inner calls cost far less than client commands, so this
+    // is the truer limit (turns/s one Redis core can serve).
+    const redisMs = (kefu1.max.redisCpuPercent * 10) / kefu1.max.turnsPerSecond;
+    derived.redisCpuMsPerTurn = redisMs;
+    if (redisMs > 0) derived.redisLimitByCpu = (1 / redisMs) * 1000;
+    derived.loadgenCpuMsPerTurn = (kefu1.max.loadgenCpuPercent * 10) / kefu1.max.turnsPerSecond;
+  }
   if (kefu1?.max && bench) {
     const ops = (bench.plain.set + bench.plain.get) / 2;
     derived.redisLimitTurnsPerSecond = ops / kefu1.max.redisCommandsPerTurn;
