@@ -29,24 +29,21 @@ const scope: ActorScope<ConversationSnapshot, ConversationEvent> = {
   actionExecutor: noop,
 };
 
-/** Runs `fn` with the scope collecting the effects its actions name, in order; xstate built-ins are not effects. */
-function collectingEffects<T>(fn: () => T): { result: T; effects: Effect[] } {
-  const effects: Effect[] = [];
-  const collect: ActionExecutor = (a) => {
-    if (effectTypes.has(a.type)) effects.push({ type: a.type, params: a.params } as Effect);
-  };
-  scope.actionExecutor = collect;
-  try {
-    return { result: fn(), effects };
-  } finally {
-    scope.actionExecutor = noop;
-  }
-}
+// The effects the current step's actions name, in order; xstate built-ins are not effects.
+let collected: Effect[] = [];
+const collect: ActionExecutor = (a) => {
+  if (effectTypes.has(a.type)) collected.push({ type: a.type, params: a.params } as Effect);
+};
 
 /** A fresh conversation and whatever its entry asks for. */
 export function startConversation(input: ConversationInput): { snapshot: ConversationSnapshot; effects: Effect[] } {
-  const { result, effects } = collectingEffects(() => conversationMachine.getInitialSnapshot(scope, input));
-  return { snapshot: result, effects };
+  const effects: Effect[] = (collected = []);
+  scope.actionExecutor = collect;
+  try {
+    return { snapshot: conversationMachine.getInitialSnapshot(scope, input), effects };
+  } finally {
+    scope.actionExecutor = noop;
+  }
 }
 
 /**
@@ -70,8 +67,13 @@ export function step(
   snapshot: ConversationSnapshot,
   event: ConversationEvent,
 ): { snapshot: ConversationSnapshot; effects: Effect[] } {
-  const { result, effects } = collectingEffects(() => conversationMachine.transition(snapshot, event, scope));
-  return { snapshot: result, effects };
+  const effects: Effect[] = (collected = []);
+  scope.actionExecutor = collect;
+  try {
+    return { snapshot: conversationMachine.transition(snapshot, event, scope), effects };
+  } finally {
+    scope.actionExecutor = noop;
+  }
 }
 
 /** What the machine waits for now (deepest state's meta wins), for context-aware understanding. */
@@ -82,8 +84,32 @@ export function expectationOf(snapshot: ConversationSnapshot): NluContext['expec
   return expecting;
 }
 
+/**
+ * The snapshot as stored: exactly what `getPersistedSnapshot` gives, key for key. That walks the
+ * whole context looking for actor references to replace; this machine spawns no actors (so there
+ * are none, and no children), so the context is taken as it is.
+ */
 export function persist(snapshot: ConversationSnapshot): unknown {
-  return conversationMachine.getPersistedSnapshot(snapshot);
+  if (Object.keys(snapshot.children).length > 0) return conversationMachine.getPersistedSnapshot(snapshot);
+  return {
+    status: snapshot.status,
+    output: snapshot.output,
+    error: snapshot.error,
+    value: snapshot.value,
+    historyValue: serializeHistoryValue(snapshot.historyValue),
+    context: snapshot.context,
+    children: {},
+  };
+}
+
+/** xstate's own form of the history: the ids of the state nodes each history state remembers. */
+function serializeHistoryValue(history: unknown): Record<string, { id: string }[]> {
+  const out: Record<string, { id: string }[]> = {};
+  if (typeof history !== 'object' || history === null) return out;
+  for (const [key, nodes] of Object.entries(history as Record<string, unknown>)) {
+    if (Array.isArray(nodes)) out[key] = nodes.map((node: { id: string }) => ({ id: node.id }));
+  }
+  return out;
 }
 
 export { CONVERSATION_MACHINE_VERSION };
