@@ -6,8 +6,12 @@ const CREDIT_CODE =
   /(?<![0-9A-Za-z])([0-9A-HJ-NP-RTUWXY]{2}\d{6})[0-9A-HJ-NP-RTUWXY]{9}([0-9A-HJ-NP-RTUWXY])(?![0-9A-Za-z])/g;
 const MOBILE = /(?<!\d)((?:\+?86[ -]?)?1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})(?!\d)/g;
 
+// Each shape above has four digits in a row somewhere: text without them has nothing to mask.
+const FOUR_DIGITS = /\d{4}/;
+
 /** Replace personal data in `text` with masked forms (`110105********1237`, `138****5678`). */
 export function maskPersonalData(text: string): string {
+  if (!FOUR_DIGITS.test(text)) return text;
   return text
     .replace(ID_NUMBER, (_m, head: string, tail: string) => `${head}********${tail.slice(-4)}`)
     .replace(CREDIT_CODE, (_m, head: string, tail: string) => `${head.slice(0, 4)}*************${tail}`)
