@@ -1,4 +1,4 @@
-import { checkAddress, parseAddress } from '../src/domain/address.js';
+import { checkAddress, namesPlace } from '../src/domain/address.js';
 import { checkCreditCode } from '../src/domain/credit-code.js';
 import { checkMobile } from '../src/domain/phone.js';
 import { checkResidentId } from '../src/domain/resident-id.js';
@@ -65,10 +65,6 @@ const clean = (s: string) => {
     .replace(/^[\s:=是为在-]+|[\s:=,;。、.!！?？-]+$/g, '')
     .trim();
   return EMPTY_WORDS.test(out) ? '' : out;
-};
-const mentionsPlace = (s: string) => {
-  const p = parseAddress(s);
-  return p.city !== undefined || p.province !== undefined || p.ambiguous !== undefined;
 };
 const hasDigit = (s: string) => /\d/.test(s);
 const plausibleName = (s: string) =>
@@ -169,7 +165,7 @@ export function readApplication(raw: string, ctx: ReadContext): Reading {
   for (const seg of segments) {
     const company = COMPANY_SUFFIX.test(seg) ? COMPANY.exec(seg)?.[1]?.trim() : undefined;
     if (company && out.values.company === undefined) out.values.company = company;
-    else if (out.values.address === undefined && mentionsPlace(seg)) readLabelled(out, 'address', seg);
+    else if (out.values.address === undefined && namesPlace(seg)) readLabelled(out, 'address', seg);
   }
   // In a list of fields ("个人，张三，身份证…"), a bare 2-4 character Chinese segment is the name.
   if (out.values.name === undefined && Object.keys(out.values).length > 0) {

@@ -171,7 +171,7 @@ function scan(folded: string): Mention[] {
 }
 const NO_KEYS: readonly Key[] = [];
 
-function cutDetail(text: string, used: Mention[]): string {
+function cutDetail(text: string, used: readonly Mention[]): string {
   let out = '';
   let at = 0;
   for (const m of [...used].sort((a, b) => a.start - b.start)) {
@@ -182,44 +182,71 @@ function cutDetail(text: string, used: Mention[]): string {
   return out.replace(/\s*([,，、;；])(?:\s*[,，、;；])+/g, '$1').replace(/^[\s,，、;；:：]+|[\s,，、;；:：]+$/g, '');
 }
 
-/**
- * Finds the province and city in a free-text address written in simplified or traditional
- * Chinese or in English. A city alone implies its province; when a province is named, only
- * its cities count, so 北京市朝阳区 is Beijing and not 朝阳 in Liaoning.
- */
-export function parseAddress(text: string): ParsedAddress {
-  const mentions = scan(fold(text));
-  // No place named (most messages): the whole text is the detail.
-  if (mentions.length === 0) return { detail: cutDetail(text, []) };
+/** The province and city a scan's mentions settle on, and the mentions that named them. */
+interface Resolved {
+  province?: Province;
+  city?: City;
+  /** Several cities of that name and nothing said which. */
+  ambiguous?: readonly City[];
+  used: readonly Mention[];
+}
+const NOTHING: Resolved = { used: [] };
+
+// A city named by the same word as a province (吉林, 海南) counts only when its province is
+// named elsewhere, or is a municipality or SAR, whose one city is itself.
+const namedElsewhere = (mentions: readonly Mention[], c: City, m: Mention): boolean =>
+  mentions.some((o) => o !== m && o.provinces.includes(provinceOf(c))) || provinceOf(c).cities.length === 1;
+
+function resolve(mentions: readonly Mention[]): Resolved {
+  if (mentions.length === 0) return NOTHING;
   const named = new Set(mentions.flatMap((m) => m.provinces));
-  // A city named by the same word as a province (吉林, 海南) counts only when its province is
-  // named elsewhere, or is a municipality or SAR, whose one city is itself.
-  const namedElsewhere = (c: City, m: Mention) =>
-    mentions.some((o) => o !== m && o.provinces.includes(provinceOf(c))) || provinceOf(c).cities.length === 1;
   const byStrength = [...mentions].sort((a, b) => Number(b.full) - Number(a.full) || a.start - b.start);
 
   if (named.size > 0) {
     for (const weak of [false, true]) {
       for (const m of byStrength) {
         if (m.provinces.length > 0 !== weak) continue;
-        const city = m.cities.find((c) => named.has(provinceOf(c)) && (!weak || namedElsewhere(c, m)));
+        const city = m.cities.find((c) => named.has(provinceOf(c)) && (!weak || namedElsewhere(mentions, c, m)));
         if (!city) continue;
         const province = provinceOf(city);
-        const used = mentions.filter((o) => o === m || o.provinces.includes(province));
-        return { province, city, detail: cutDetail(text, used) };
+        return { province, city, used: mentions.filter((o) => o === m || o.provinces.includes(province)) };
       }
     }
     const province = mentions.find((m) => m.provinces.length > 0)?.provinces[0] as Province;
     const used = mentions.filter((o) => o.provinces.includes(province));
     const only = province.cities.length === 1 ? province.cities[0] : undefined;
-    return { province, ...(only ? { city: only } : {}), detail: cutDetail(text, used) };
+    return only ? { province, city: only, used } : { province, used };
   }
 
   const first = byStrength.find((m) => m.cities.length > 0);
-  if (!first) return { detail: cutDetail(text, []) };
+  if (!first) return NOTHING;
   const [city, ...others] = first.cities;
-  if (!city || others.length > 0) return { detail: cutDetail(text, [first]), ambiguous: first.cities };
-  return { province: provinceOf(city), city, detail: cutDetail(text, [first]) };
+  if (!city || others.length > 0) return { ambiguous: first.cities, used: [first] };
+  return { province: provinceOf(city), city, used: [first] };
+}
+
+/**
+ * Finds the province and city in a free-text address written in simplified or traditional
+ * Chinese or in English. A city alone implies its province; when a province is named, only
+ * its cities count, so 北京市朝阳区 is Beijing and not 朝阳 in Liaoning.
+ */
+export function parseAddress(text: string): ParsedAddress {
+  const { province, city, ambiguous, used } = resolve(scan(fold(text)));
+  const detail = cutDetail(text, used);
+  if (ambiguous) return { detail, ambiguous };
+  if (!province) return { detail };
+  return city ? { province, city, detail } : { province, detail };
+}
+
+/** The province and city {@link parseAddress} finds in `text`, without working out the detail. */
+export function findPlace(text: string): { province?: Province; city?: City } {
+  const { province, city } = resolve(scan(fold(text)));
+  return { ...(province ? { province } : {}), ...(city ? { city } : {}) };
+}
+
+/** True when `text` names a province or city anywhere (then {@link parseAddress} finds one, or an ambiguous city). */
+export function namesPlace(text: string): boolean {
+  return scan(fold(text)).length > 0;
 }
 
 // The shortest street-level part a service address may have (e.g. 南山区, 1号): without

@@ -1,5 +1,5 @@
 import type { Entity } from '../core/nlu.js';
-import { parseAddress } from '../domain/address.js';
+import { findPlace } from '../domain/address.js';
 import { isValidCreditCode } from '../domain/credit-code.js';
 import { normalizeMobile } from '../domain/phone.js';
 import { isValidResidentId } from '../domain/resident-id.js';
@@ -103,8 +103,8 @@ function places(text: string, taken: ReadonlyArray<[number, number]>): Entity[] 
   let rest = text;
   for (const [s, e] of taken) rest = rest.slice(0, s) + ' '.repeat(e - s) + rest.slice(e);
   if (!/[\u3400-\u9fffA-Za-z]/.test(rest)) return [];
-  // parseAddress folds traditional characters itself, so no second OpenCC pass here.
-  const address = parseAddress(nfkc(rest));
+  // The address parser folds traditional characters itself, so no second OpenCC pass here.
+  const address = findPlace(nfkc(rest));
   const out: Entity[] = [];
   if (address.province) out.push({ type: 'province', value: address.province.name });
   if (address.city) out.push({ type: 'city', value: address.city.name });
