@@ -241,7 +241,10 @@ export function parseAddress(text: string): ParsedAddress {
 /** The province and city {@link parseAddress} finds in `text`, without working out the detail. */
 export function findPlace(text: string): { province?: Province; city?: City } {
   const { province, city } = resolve(scan(fold(text)));
-  return { ...(province ? { province } : {}), ...(city ? { city } : {}) };
+  const place: { province?: Province; city?: City } = {};
+  if (province) place.province = province;
+  if (city) place.city = city;
+  return place;
 }
 
 /** True when `text` names a province or city anywhere (then {@link parseAddress} finds one, or an ambiguous city). */

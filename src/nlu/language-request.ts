@@ -60,15 +60,38 @@ function twoLatinWords(text: string): boolean {
 export function withLanguageSignals(recognizer: Recognizer): Recognizer {
   return {
     async understand(text, context) {
-      const u = { ...(await recognizer.understand(text, context)) };
-      const detected = confidentLocaleOf(text);
-      if (detected) u.detectedLocale = detected;
-      else delete u.detectedLocale;
-      const request = languageRequestOf(text);
-      if (request) u.languageRequest = request;
-      if (isEraseRequest(text)) u.eraseRequest = true;
-      else delete u.eraseRequest;
-      return u;
+      const understood = await recognizer.understand(text, context);
+      return withSignals(understood, confidentLocaleOf(text), languageRequestOf(text), isEraseRequest(text));
     },
   };
+}
+
+/**
+ * A copy of `u` with the signals set: a signal `u` already has keeps its place, a new one comes
+ * after in the order detectedLocale, languageRequest, eraseRequest; a confident locale or an erase
+ * request that is absent removes the recogniser's. (Built key by key: on Node 20, adding to or
+ * deleting from a spread copy costs ~0.5 µs each.)
+ */
+function withSignals(
+  u: Understanding,
+  detected: Lang | undefined,
+  request: Lang | undefined,
+  erase: boolean,
+): Understanding {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(u)) {
+    if (key === 'detectedLocale') {
+      if (detected) out.detectedLocale = detected;
+    } else if (key === 'languageRequest') {
+      out.languageRequest = request ?? u.languageRequest;
+    } else if (key === 'eraseRequest') {
+      if (erase) out.eraseRequest = true;
+    } else {
+      out[key] = u[key as keyof Understanding];
+    }
+  }
+  if (detected && !('detectedLocale' in u)) out.detectedLocale = detected;
+  if (request && !('languageRequest' in u)) out.languageRequest = request;
+  if (erase && !('eraseRequest' in u)) out.eraseRequest = true;
+  return out as unknown as Understanding;
 }

