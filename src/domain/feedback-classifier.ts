@@ -88,11 +88,20 @@ const GENERIC_WORDS: readonly string[] = [
   'praise', 'some', 'please', 'problem', 'report',
 ];
 
+// Longest first so that 一个 goes before 个; Latin words as whole words.
+const GENERIC_REMOVALS: readonly (readonly [string, RegExp | undefined])[] = [...GENERIC_WORDS]
+  .sort((a, b) => b.length - a.length)
+  .map((w) => [w, /^[a-z:' ]+$/.test(w) ? new RegExp(`(^|[^a-z])${w}(?=$|[^a-z])`, 'g') : undefined]);
+
 const lower = (text: string) => text.toLowerCase();
+// Whole-word patterns of the Latin words of the lists above, compiled on first use.
+const WHOLE_WORD = new Map<string, RegExp>();
 /** Latin words match whole words only ("fee" is not in "feel"); Chinese words anywhere. */
 function contains(text: string, word: string): boolean {
   if (!/^[a-z0-9' ]+$/.test(word)) return text.includes(word);
-  return new RegExp(`(^|[^a-z])${word}($|[^a-z])`).test(text);
+  let pattern = WHOLE_WORD.get(word);
+  if (!pattern) WHOLE_WORD.set(word, (pattern = new RegExp(`(^|[^a-z])${word}($|[^a-z])`)));
+  return pattern.test(text);
 }
 const hits = (text: string, words: readonly string[]) => words.filter((w) => contains(text, w));
 
@@ -158,10 +167,7 @@ export function feedbackTypeOf(text: string, intent: 'complaint' | 'suggestion')
  */
 export function describesSomething(text: string): boolean {
   let t = lower(text);
-  // Longest first so that 一个 goes before 个.
-  for (const w of [...GENERIC_WORDS].sort((a, b) => b.length - a.length)) {
-    t = /^[a-z:' ]+$/.test(w) ? t.replace(new RegExp(`(^|[^a-z])${w}(?=$|[^a-z])`, 'g'), '$1') : t.split(w).join('');
-  }
+  for (const [w, pattern] of GENERIC_REMOVALS) t = pattern ? t.replace(pattern, '$1') : t.split(w).join('');
   const rest = t.replace(/[\p{P}\p{S}\s\d]/gu, '');
   const han = [...rest].filter((c) => /\p{Script=Han}/u.test(c)).length;
   const words = t.split(/[^a-z]+/).filter((w) => w.length > 1).length;
