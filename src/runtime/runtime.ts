@@ -8,7 +8,7 @@ import {
   type OutboundMessage,
   type ReplyRef,
 } from '../core/message.js';
-import { INTENTS, type Intent, type Recognizer, type Understanding } from '../core/nlu.js';
+import { INTENTS, type Intent, type NluContext, type Recognizer, type Understanding } from '../core/nlu.js';
 import type { Clock, SessionRecord, SessionStore, TranscriptLine, TurnTicket } from '../core/ports.js';
 import type { Catalog } from './catalog.js';
 import type { ChannelRegistry } from './delivery.js';
@@ -286,17 +286,15 @@ export class Runtime {
   ): void {
     const durationMs = performance.now() - startedAt;
     const tickets = [...trace.tickets];
-    this.o.logger.info(
-      {
-        conversationId,
-        channel,
-        event,
-        ...(tickets.length > 0 ? { ticket: tickets.join(',') } : {}),
-        ...(extra.intent ? { intent: extra.intent, confidence: extra.confidence } : {}),
-        durationMs: Math.round(durationMs * 10) / 10,
-      },
-      'turn',
-    );
+    // Fields set one by one: spreading optional parts into a literal costs ~1 us a line on Node 20.
+    const line: Record<string, unknown> = { conversationId, channel, event };
+    if (tickets.length > 0) line.ticket = tickets.join(',');
+    if (extra.intent) {
+      line.intent = extra.intent;
+      line.confidence = extra.confidence;
+    }
+    line.durationMs = Math.round(durationMs * 10) / 10;
+    this.o.logger.info(line, 'turn');
     if (!this.o.observer) return;
     try {
       this.o.observer.turn({
@@ -347,11 +345,10 @@ export class Runtime {
     const direct = this.intentValue(text) ?? this.pressedButton(text, session);
     if (direct) return direct;
     const expecting = expectationOf(snapshot);
-    const understanding = await this.o.recognizer.understand(text, {
-      ...(expecting ? { expecting } : {}),
-      ...(session?.choices ? { choices: session.choices } : {}),
-      locale: snapshot.context.locale,
-    });
+    const context: NluContext = { locale: snapshot.context.locale };
+    if (expecting) context.expecting = expecting;
+    if (session?.choices) context.choices = session.choices;
+    const understanding = await this.o.recognizer.understand(text, context);
     if (understanding.choice) {
       // "第一个" and the like: the recogniser picked a button; answer as if it was pressed.
       return this.buttonAnswer(understanding.choice, understanding.choice);
