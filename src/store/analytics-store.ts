@@ -46,9 +46,17 @@ const TOP = 20;
 /** A day's range can be long, but not unbounded: a year and a bit. */
 export const MAX_RANGE_DAYS = 400;
 
-/** `YYYY-MM-DD` of an instant in China Standard Time. */
+let lastDayNumber = NaN;
+let lastDayName = '';
+
+/** `YYYY-MM-DD` of an instant in China Standard Time (every turn asks: the last answer is kept). */
 export function analyticsDay(at: number): string {
-  return new Date(at + CST_OFFSET_MS).toISOString().slice(0, 10);
+  const n = Math.floor((at + CST_OFFSET_MS) / DAY_MS);
+  if (n !== lastDayNumber) {
+    lastDayName = new Date(at + CST_OFFSET_MS).toISOString().slice(0, 10);
+    lastDayNumber = n;
+  }
+  return lastDayName;
 }
 
 /** Every day from `fromDay` to `toDay` inclusive (at most MAX_RANGE_DAYS, the latest ones). */
