@@ -76,6 +76,13 @@ const DEFAULTS: RedisSessionStoreOptions = {
   transcriptLimit: 200,
 };
 
+/** A transcript line as stored: its text masked. */
+function maskedLine(line: TranscriptLine): TranscriptLine {
+  const out: TranscriptLine = { from: line.from, text: maskPersonalData(line.text), at: line.at };
+  if (line.agent !== undefined) out.agent = line.agent;
+  return out;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sessions in Redis with per-conversation turns in arrival order across processes (ticket lock in Lua). */
@@ -167,9 +174,13 @@ export class RedisSessionStore implements SessionStore {
   ): Promise<void> {
     const c = turn.conversationId;
     const channel = turn.dedupeKey.slice(0, turn.dedupeKey.indexOf(':'));
+    // Each reply is serialized once: the latest answer is their array, an outbox entry the same
+    // object with `at` (no spread copy: on Node 20 that is the slow path).
+    const parts = replies.map((m) => JSON.stringify(m));
     const outbox = this.options.outboxChannels.includes(channel)
-      ? replies.map((m) => JSON.stringify({ ...m, at: session.updatedAt }))
+      ? parts.map((json) => `${json.slice(0, -1)},"at":${session.updatedAt}}`)
       : [];
+    const lines = transcript.map((line) => JSON.stringify(maskedLine(line)));
     const ok = await this.call(() =>
       this.redis.kefuCommitTurn(
         keys.served(c),
@@ -182,7 +193,7 @@ export class RedisSessionStore implements SessionStore {
         turn.seq,
         JSON.stringify(session),
         ttlMs,
-        JSON.stringify(replies),
+        `[${parts.join(',')}]`,
         this.options.dedupeTtlMs,
         this.options.laneTtlMs,
         OUTBOX_LIMIT,
@@ -194,7 +205,7 @@ export class RedisSessionStore implements SessionStore {
         this.options.transcriptLimit,
         TRANSCRIPT_TTL_MS,
         ...outbox,
-        ...transcript.map((line) => JSON.stringify({ ...line, text: maskPersonalData(line.text) })),
+        ...lines,
       ),
     );
     if (ok !== 1) throw new TurnLostError(c);
