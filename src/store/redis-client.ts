@@ -143,23 +143,35 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 
 interface TimedCommand {
   name: string;
-  promise: Promise<unknown>;
+  resolve: (value: unknown) => unknown;
+  reject: (err: unknown) => unknown;
+  /** When it was last sent (a command queued while offline is sent again on reconnect). */
+  kefuSentAt?: number;
 }
 
 /**
  * Time every command sent on this connection (pipelined and scripted ones included: ioredis
- * sends each through `sendCommand`) and report its round trip in seconds.
+ * sends each through `sendCommand`) and report its round trip in seconds. The command's own
+ * settle functions are wrapped rather than its promise chained: no promise per command.
  */
 export function instrumentRedis(redis: Redis, observe: (command: string, seconds: number, ok: boolean) => void): void {
   const target = redis as unknown as { sendCommand: (command: TimedCommand, ...rest: unknown[]) => unknown };
   const send = target.sendCommand.bind(redis);
   target.sendCommand = (command: TimedCommand, ...rest: unknown[]) => {
-    const started = performance.now();
-    const result = send(command, ...rest);
-    command.promise.then(
-      () => observe(command.name, (performance.now() - started) / 1000, true),
-      () => observe(command.name, (performance.now() - started) / 1000, false),
-    );
-    return result;
+    const wrapped = command.kefuSentAt !== undefined;
+    command.kefuSentAt = performance.now();
+    if (!wrapped) {
+      const { resolve, reject } = command;
+      const seconds = () => (performance.now() - command.kefuSentAt!) / 1000;
+      command.resolve = (value) => {
+        observe(command.name, seconds(), true);
+        return resolve(value);
+      };
+      command.reject = (err) => {
+        observe(command.name, seconds(), false);
+        return reject(err);
+      };
+    }
+    return send(command, ...rest);
   };
 }
