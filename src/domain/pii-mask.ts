@@ -1,3 +1,5 @@
+import type { TranscriptLine } from '../core/ports.js';
+
 // Masks personal data inside free text (log lines, previews): resident ID numbers, unified
 // social credit codes, mobile numbers. Shapes are matched without check digits on purpose:
 // a mistyped ID is still personal data.
@@ -16,6 +18,13 @@ export function maskPersonalData(text: string): string {
     .replace(ID_NUMBER, (_m, head: string, tail: string) => `${head}********${tail.slice(-4)}`)
     .replace(CREDIT_CODE, (_m, head: string, tail: string) => `${head.slice(0, 4)}*************${tail}`)
     .replace(MOBILE, (_m, head: string, tail: string) => `${head}****${tail}`);
+}
+
+/** A transcript line as stores keep it: its text masked, nothing else copied by spreading. */
+export function maskedLine(line: TranscriptLine): TranscriptLine {
+  const out: TranscriptLine = { from: line.from, text: maskPersonalData(line.text), at: line.at };
+  if (line.agent !== undefined) out.agent = line.agent;
+  return out;
 }
 
 /** Deep copy of `value` with every string masked; for structured log fields. */

@@ -1,5 +1,5 @@
 import type { HandoffEndReason } from '../core/effect.js';
-import { maskPersonalData } from '../domain/pii-mask.js';
+import { maskedLine } from '../domain/pii-mask.js';
 import {
   isActive,
   type Handoff,
@@ -99,7 +99,7 @@ export class MemoryHandoffStore implements HandoffStore {
 
   async appendTranscript(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
     const list = this.transcripts.get(conversationId) ?? [];
-    list.push(...entries.map((e) => ({ ...e, text: maskPersonalData(e.text) })));
+    list.push(...entries.map(maskedLine));
     if (list.length > this.o.transcriptLimit) list.splice(0, list.length - this.o.transcriptLimit);
     this.transcripts.set(conversationId, list);
   }

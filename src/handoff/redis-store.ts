@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { HandoffEndReason } from '../core/effect.js';
-import { maskPersonalData } from '../domain/pii-mask.js';
+import { maskedLine } from '../domain/pii-mask.js';
 import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
 import type {
   Handoff,
@@ -180,7 +180,7 @@ export class RedisHandoffStore implements HandoffStore {
     const key = k.transcript(conversationId);
     await this.redis
       .multi()
-      .rpush(key, ...entries.map((e) => JSON.stringify({ ...e, text: maskPersonalData(e.text) })))
+      .rpush(key, ...entries.map((e) => JSON.stringify(maskedLine(e))))
       .ltrim(key, -this.o.transcriptLimit, -1)
       .pexpire(key, TRANSCRIPT_TTL_MS)
       .exec();

@@ -1,6 +1,6 @@
 import type { OutboundMessage } from '../core/message.js';
 import type { SessionRecord, SessionStore, TranscriptLine, TurnLimit, TurnStart, TurnTicket } from '../core/ports.js';
-import { maskPersonalData } from '../domain/pii-mask.js';
+import { maskedLine } from '../domain/pii-mask.js';
 import { TurnLostError, TurnTimeoutError } from './errors.js';
 
 const SWEEP_EVERY = 1000;
@@ -99,8 +99,7 @@ export class MemorySessionStore implements SessionStore {
     });
     if (transcript.length > 0 && this.options.transcript) {
       // In memory this cannot fail but for a bug: the session is saved either way.
-      const masked = transcript.map((line) => ({ ...line, text: maskPersonalData(line.text) }));
-      await this.options.transcript(turn.conversationId, masked).catch(() => {});
+      await this.options.transcript(turn.conversationId, transcript.map(maskedLine)).catch(() => {});
     }
     this.pass(turn.conversationId, turn.seq);
     if (++this.commitsSinceSweep >= SWEEP_EVERY) this.sweep();

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { OutboundMessage } from '../core/message.js';
 import type { SessionRecord, SessionStore, TranscriptLine, TurnLimit, TurnStart, TurnTicket } from '../core/ports.js';
-import { maskPersonalData } from '../domain/pii-mask.js';
+import { maskedLine } from '../domain/pii-mask.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
 import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
@@ -75,13 +75,6 @@ const DEFAULTS: RedisSessionStoreOptions = {
   outboxChannels: [],
   transcriptLimit: 200,
 };
-
-/** A transcript line as stored: its text masked. */
-function maskedLine(line: TranscriptLine): TranscriptLine {
-  const out: TranscriptLine = { from: line.from, text: maskPersonalData(line.text), at: line.at };
-  if (line.agent !== undefined) out.agent = line.agent;
-  return out;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
