@@ -21,7 +21,7 @@ import { createRedis, instrumentRedis } from './store/redis-client.js';
 import { Registry } from 'prom-client';
 import { KefuMetrics, metricsRoutes } from './server/metrics.js';
 import { dashboardRoutes } from './server/routes/dashboard.js';
-import { MemoryAnalyticsStore, RedisAnalyticsStore } from './store/analytics-store.js';
+import { MemoryAnalyticsStore, RedisAnalyticsStore, type AnalyticsStore } from './store/analytics-store.js';
 import { BufferedAnalyticsStore } from './store/buffered-analytics.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
 import {
@@ -85,7 +85,9 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   // Issue 11: a registry per instance (tests run many kefus in one process); analytics where the sessions are.
   // In Redis, summed in memory and written once a second (issue 10).
-  const analytics = redis ? new BufferedAnalyticsStore(new RedisAnalyticsStore(redis)) : new MemoryAnalyticsStore();
+  const analytics: AnalyticsStore = redis
+    ? new BufferedAnalyticsStore(new RedisAnalyticsStore(redis))
+    : new MemoryAnalyticsStore();
   const metrics = new KefuMetrics(new Registry(), { analytics, logger });
   if (redis) instrumentRedis(redis, (command, seconds, ok) => metrics.redisCommand(command, seconds, ok));
   const sessions: SessionStore = redis
@@ -252,7 +254,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
       await app.close();
       await runtime.drain();
       await metrics.flush();
-      if (analytics instanceof BufferedAnalyticsStore) await analytics.close();
+      await analytics.close?.();
       for (const c of optional) await c.close?.();
       await sessions.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -35,6 +35,9 @@ export interface TurnLimit {
   perMinute: number;
 }
 
+/** The window a `TurnLimit` counts in: opened by the conversation's first message, a minute long. */
+export const TURN_LIMIT_WINDOW_MS = 60_000;
+
 /** One line of a conversation as agents see it; stores keep `text` masked. */
 export interface TranscriptLine {
   from: 'user' | 'bot' | 'agent';

@@ -20,6 +20,8 @@ export interface AnalyticsStore {
   waitEnded(conversationId: string): Promise<number | undefined>;
   /** Everything recorded on the days `fromDay`..`toDay` (inclusive, `YYYY-MM-DD`). */
   read(fromDay: string, toDay: string): Promise<AnalyticsRange>;
+  /** Write whatever is still held and stop (shutdown); stores that hold nothing need none. */
+  close?(): Promise<void>;
 }
 
 export interface AnalyticsRange {

@@ -1,10 +1,17 @@
 import type { OutboundMessage } from '../core/message.js';
-import type { SessionRecord, SessionStore, TranscriptLine, TurnLimit, TurnStart, TurnTicket } from '../core/ports.js';
+import {
+  TURN_LIMIT_WINDOW_MS,
+  type SessionRecord,
+  type SessionStore,
+  type TranscriptLine,
+  type TurnLimit,
+  type TurnStart,
+  type TurnTicket,
+} from '../core/ports.js';
 import { maskedLine } from '../domain/pii-mask.js';
 import { TurnLostError, TurnTimeoutError } from './errors.js';
 
 const SWEEP_EVERY = 1000;
-const RATE_WINDOW_MS = 60_000;
 
 export interface MemorySessionOptions {
   turnWaitMs: number;
@@ -52,7 +59,7 @@ export class MemorySessionStore implements SessionStore {
       const now = this.now();
       let w = this.windows.get(conversationId);
       if (!w || w.endsAt <= now) {
-        w = { count: 0, endsAt: now + RATE_WINDOW_MS };
+        w = { count: 0, endsAt: now + TURN_LIMIT_WINDOW_MS };
         this.windows.set(conversationId, w);
       }
       if (++w.count > limit.perMinute) return { kind: 'limited', retryAfterMs: w.endsAt - now };

@@ -1,6 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { OutboundMessage } from '../core/message.js';
-import type { SessionRecord, SessionStore, TranscriptLine, TurnLimit, TurnStart, TurnTicket } from '../core/ports.js';
+import {
+  TURN_LIMIT_WINDOW_MS,
+  type SessionRecord,
+  type SessionStore,
+  type TranscriptLine,
+  type TurnLimit,
+  type TurnStart,
+  type TurnTicket,
+} from '../core/ports.js';
 import { maskedLine } from '../domain/pii-mask.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
 import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
@@ -14,32 +22,14 @@ type BeginReply =
   | ['wait', number, number, number]
   | ['gone', number];
 
-/** The per-conversation message limit counts in windows of a minute. */
-const RATE_WINDOW_MS = 60_000;
+/** A script defined with `defineCommand`: its keys (as many as it declares), then its arguments. */
+type ScriptCall<R> = (...keysThenArgs: (string | number)[]) => Promise<R>;
 
 interface TurnCommands {
-  kefuBeginTurn(
-    k1: string,
-    k2: string,
-    k3: string,
-    k4: string,
-    k5: string,
-    k6: string,
-    k7: string,
-    ...args: (string | number)[]
-  ): Promise<BeginReply>;
-  kefuCommitTurn(
-    k1: string,
-    k2: string,
-    k3: string,
-    k4: string,
-    k5: string,
-    k6: string,
-    k7: string,
-    ...args: (string | number)[]
-  ): Promise<number>;
-  kefuAbortTurn(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
-  kefuSkipStale(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
+  kefuBeginTurn: ScriptCall<BeginReply>;
+  kefuCommitTurn: ScriptCall<number>;
+  kefuAbortTurn: ScriptCall<number>;
+  kefuSkipStale: ScriptCall<number>;
 }
 
 export interface RedisSessionStoreOptions {
@@ -117,7 +107,7 @@ export class RedisSessionStore implements SessionStore {
           laneTtlMs,
           dedupeKey,
           limit?.perMinute ?? 0,
-          RATE_WINDOW_MS,
+          TURN_LIMIT_WINDOW_MS,
         ),
       );
       switch (reply[0]) {
