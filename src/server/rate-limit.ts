@@ -38,7 +38,7 @@ function limiter(prefix: string, points: number, redis: Redis | undefined): Limi
   // While Redis is down the counters fall back to this process (the insurance limiter) rather
   // than letting everything through or refusing everyone. (Not `rejectIfRedisNotReady`: that
   // also falls back while the connection is still being made at start-up, splitting the counts.)
-  // ioredis auto-pipelining batches this script with others; on a Redis that has not loaded
+  // ioredis auto-pipelining (on for Cluster connections) batches this script with others; on a Redis that has not loaded
   // them yet, its NOSCRIPT recovery then crashes the process ("results[i] is not iterable").
   // Sent on its own it is fine.
   const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];

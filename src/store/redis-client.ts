@@ -95,9 +95,12 @@ export function parseRedisUrl(url: string): RedisTarget {
   };
 }
 
-/** Fail fast while Redis is down instead of queueing forever: a user gets "busy", not a hung request. */
+/**
+ * Fail fast while Redis is down instead of queueing forever: a user gets "busy", not a hung request.
+ * No auto-pipelining: `coalesceWrites` batches the writes more cheaply (issue 10).
+ */
 const COMMON: RedisOptions = {
-  enableAutoPipelining: true,
+  enableAutoPipelining: false,
   maxRetriesPerRequest: 1,
   enableOfflineQueue: true,
   connectTimeout: 2000,
@@ -114,25 +117,29 @@ const COMMON: RedisOptions = {
  */
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
   const target = parseRedisUrl(url);
-  if (target.kind === 'single') return new Redis(target.url, { ...COMMON, ...options });
+  if (target.kind === 'single') return coalesceWrites(new Redis(target.url, { ...COMMON, ...options }));
   const auth = {
     ...(target.username ? { username: target.username } : {}),
     ...(target.password ? { password: target.password } : {}),
   };
   const tls = target.tls ? { tls: {} } : {};
   if (target.kind === 'sentinel') {
-    return new Redis({
-      ...COMMON,
-      ...auth,
-      ...tls,
-      sentinels: target.sentinels,
-      name: target.name,
-      db: target.db,
-      ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
-      ...(target.tls ? { sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
-      ...options,
-    });
+    return coalesceWrites(
+      new Redis({
+        ...COMMON,
+        ...auth,
+        ...tls,
+        sentinels: target.sentinels,
+        name: target.name,
+        db: target.db,
+        ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
+        ...(target.tls ? { sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+        ...options,
+      }),
+    );
   }
+  // A Cluster spreads commands over its nodes' connections, which `coalesceWrites` does not
+  // reach: ioredis's auto-pipelining batches them instead.
   const clusterOptions: ClusterOptions = {
     enableAutoPipelining: true,
     enableOfflineQueue: true,
@@ -141,37 +148,82 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   return new Cluster(target.nodes, clusterOptions) as unknown as Redis;
 }
 
+interface Socket {
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * Commands sent during one turn of the event loop leave in one socket write: the connection's
+ * socket is corked at the first and uncorked when the loop reaches its check phase, after the
+ * I/O callbacks that may send more. Under load that is what auto-pipelining gives, for less:
+ * no pipeline object, extra promise and tick per command, and no waiting for one batch's
+ * replies before the next is sent. Measured with 64 conversations over loopback (begin and
+ * commit of a turn): 29-33 us of client CPU a turn, against 51-71 with auto-pipelining and
+ * 34-41 with a write per command. Order is kept: corking only delays writes.
+ */
+export function coalesceWrites(redis: Redis): Redis {
+  // ioredis's Redis#sendCommand(command, stream?): the stream is a pipeline's collector, if any.
+  const target = redis as unknown as { sendCommand: (command: unknown, stream?: unknown) => unknown; stream?: Socket };
+  const send = target.sendCommand.bind(redis);
+  let corked: Socket | undefined;
+  const uncork = () => {
+    const socket = corked;
+    corked = undefined;
+    socket?.uncork();
+  };
+  target.sendCommand = (command: unknown, stream?: unknown) => {
+    // Only once connected: before that ioredis queues commands itself and writes them on connect.
+    const socket = redis.status === 'ready' ? target.stream : undefined;
+    if (socket && corked !== socket) {
+      if (corked) uncork(); // a new socket after a reconnect
+      corked = socket;
+      socket.cork();
+      setImmediate(uncork);
+    }
+    return send(command, stream);
+  };
+  return redis;
+}
+
 interface TimedCommand {
   name: string;
   resolve: (value: unknown) => unknown;
   reject: (err: unknown) => unknown;
   /** When it was last sent (a command queued while offline is sent again on reconnect). */
   kefuSentAt?: number;
+  kefuResolve?: (value: unknown) => unknown;
+  kefuReject?: (err: unknown) => unknown;
 }
 
 /**
  * Time every command sent on this connection (pipelined and scripted ones included: ioredis
  * sends each through `sendCommand`) and report its round trip in seconds. The command's own
- * settle functions are wrapped rather than its promise chained: no promise per command.
+ * settle functions are swapped for shared ones that ioredis calls as methods of the command
+ * (`command.resolve(reply)`): no promise and no closure per command.
  */
 export function instrumentRedis(redis: Redis, observe: (command: string, seconds: number, ok: boolean) => void): void {
-  const target = redis as unknown as { sendCommand: (command: TimedCommand, ...rest: unknown[]) => unknown };
+  // Redis#sendCommand(command, stream?) and Cluster#sendCommand(command, stream?, node?).
+  const target = redis as unknown as {
+    sendCommand: (command: TimedCommand, stream?: unknown, node?: unknown) => unknown;
+  };
   const send = target.sendCommand.bind(redis);
-  target.sendCommand = (command: TimedCommand, ...rest: unknown[]) => {
-    const wrapped = command.kefuSentAt !== undefined;
-    command.kefuSentAt = performance.now();
-    if (!wrapped) {
-      const { resolve, reject } = command;
-      const seconds = () => (performance.now() - command.kefuSentAt!) / 1000;
-      command.resolve = (value) => {
-        observe(command.name, seconds(), true);
-        return resolve(value);
-      };
-      command.reject = (err) => {
-        observe(command.name, seconds(), false);
-        return reject(err);
-      };
+  function resolve(this: TimedCommand, value: unknown) {
+    observe(this.name, (performance.now() - this.kefuSentAt!) / 1000, true);
+    return this.kefuResolve!(value);
+  }
+  function reject(this: TimedCommand, err: unknown) {
+    observe(this.name, (performance.now() - this.kefuSentAt!) / 1000, false);
+    return this.kefuReject!(err);
+  }
+  target.sendCommand = (command: TimedCommand, stream?: unknown, node?: unknown) => {
+    if (command.kefuSentAt === undefined) {
+      command.kefuResolve = command.resolve;
+      command.kefuReject = command.reject;
+      command.resolve = resolve;
+      command.reject = reject;
     }
-    return send(command, ...rest);
+    command.kefuSentAt = performance.now();
+    return send(command, stream, node);
   };
 }
