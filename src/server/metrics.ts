@@ -278,7 +278,7 @@ export function metricsRoutes(metrics: KefuMetrics) {
       const body = await metrics.registry.metrics();
       return reply.type(metrics.registry.contentType).send(body);
     });
-    app.addHook('onSend', async (_req, reply, payload) => {
+    app.addHook('onSend', (_req, reply, payload, done) => {
       if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"error"')) {
         try {
           const code = (JSON.parse(payload) as { error?: { code?: unknown } }).error?.code;
@@ -287,7 +287,7 @@ export function metricsRoutes(metrics: KefuMetrics) {
           // Not our error shape: nothing to count.
         }
       }
-      return payload;
+      done(null, payload);
     });
   };
 }

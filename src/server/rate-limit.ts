@@ -76,8 +76,9 @@ export function createRateLimits(o: RateLimitOptions): RateLimits {
   const ips = o.ipPerMinute > 0 ? limiter('ip', o.ipPerMinute, o.redis) : undefined;
   return {
     plugin(app) {
+      if (!ips) return;
       app.addHook('preHandler', async (req, reply) => {
-        if (!ips || !guarded(req.url)) return;
+        if (!guarded(req.url)) return;
         const res = await admitted(ips, req.ip);
         if (res === true) return;
         reply.header('retry-after', String(Math.max(1, Math.ceil(res.msBeforeNext / 1000))));

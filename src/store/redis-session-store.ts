@@ -157,40 +157,34 @@ export class RedisSessionStore implements SessionStore {
   ): Promise<void> {
     const c = turn.conversationId;
     const channel = turn.dedupeKey.slice(0, turn.dedupeKey.indexOf(':'));
-    // Each reply is serialized once: the latest answer is their array, an outbox entry the same
-    // object with `at` (no spread copy: on Node 20 that is the slow path).
-    const parts = replies.map((m) => JSON.stringify(m));
-    const outbox = this.options.outboxChannels.includes(channel)
-      ? parts.map((json) => `${json.slice(0, -1)},"at":${session.updatedAt}}`)
-      : [];
-    const lines = transcript.map((line) => JSON.stringify(maskedLine(line)));
-    const ok = await this.call(() =>
-      this.redis.kefuCommitTurn(
-        keys.served(c),
-        keys.session(c),
-        keys.seen(c),
-        keys.holder(c),
-        keys.outbox(c),
-        keys.last(c),
-        keys.transcript(c),
-        turn.seq,
-        JSON.stringify(session),
-        ttlMs,
-        `[${parts.join(',')}]`,
-        this.options.dedupeTtlMs,
-        this.options.laneTtlMs,
-        OUTBOX_LIMIT,
-        OUTBOX_TTL_MS,
-        turn.dedupeKey,
-        this.options.seenLimit,
-        session.updatedAt,
-        outbox.length,
-        this.options.transcriptLimit,
-        TRANSCRIPT_TTL_MS,
-        ...outbox,
-        ...lines,
-      ),
-    );
+    // Each reply is serialized and sent once: the script makes the latest answer (their array)
+    // and the outbox entries (each with `at`) from them.
+    const args: (string | number)[] = [
+      keys.served(c),
+      keys.session(c),
+      keys.seen(c),
+      keys.holder(c),
+      keys.outbox(c),
+      keys.last(c),
+      keys.transcript(c),
+      turn.seq,
+      JSON.stringify(session),
+      ttlMs,
+      replies.length,
+      this.options.dedupeTtlMs,
+      this.options.laneTtlMs,
+      OUTBOX_LIMIT,
+      OUTBOX_TTL_MS,
+      turn.dedupeKey,
+      this.options.seenLimit,
+      session.updatedAt,
+      this.options.outboxChannels.includes(channel) ? 1 : 0,
+      this.options.transcriptLimit,
+      TRANSCRIPT_TTL_MS,
+    ];
+    for (const reply of replies) args.push(JSON.stringify(reply));
+    for (const line of transcript) args.push(JSON.stringify(maskedLine(line)));
+    const ok = await this.call(() => this.redis.kefuCommitTurn(...args));
     if (ok !== 1) throw new TurnLostError(c);
   }
 

@@ -89,6 +89,56 @@ describe('RedisSessionStore across connections', () => {
   });
 });
 
+describe('RedisSessionStore commit', () => {
+  it("sends each reply once and makes from them the latest answer and, on an outbox channel, the outbox entries with the turn's time", async () => {
+    const store = new RedisSessionStore(redis, { outboxChannels: ['web'] });
+    const replies = [
+      { key: 'a', text: '您好，请问您的姓名是？' },
+      { key: 'b', text: 'two', quickReplies: [{ label: '是', value: 'yes' }] },
+    ];
+    const conv = `web:${uniqueUser()}`;
+    const first = await store.beginTurn(conv, 'web:m1');
+    if (first.kind !== 'ready') throw new Error('expected ready');
+    await store.commitTurn(
+      first.turn,
+      { machineVersion: 1, snapshot: {}, locale: 'zh-CN', updatedAt: 1234 },
+      replies,
+      60_000,
+    );
+    const outbox = (await redis.lrange(keys.outbox(conv), 0, -1)).map((e) => JSON.parse(e) as unknown);
+    expect(outbox).toEqual(replies.map((r) => ({ ...r, at: 1234 })));
+    expect(await store.beginTurn(conv, 'web:m1')).toEqual({ kind: 'duplicate', replies });
+
+    // No replies: an empty latest answer, and the outbox is left as it was.
+    const second = await store.beginTurn(conv, 'web:m2');
+    if (second.kind !== 'ready') throw new Error('expected ready');
+    await store.commitTurn(
+      second.turn,
+      { machineVersion: 1, snapshot: {}, locale: 'zh-CN', updatedAt: 1300 },
+      [],
+      60_000,
+    );
+    expect(await store.beginTurn(conv, 'web:m2')).toEqual({ kind: 'duplicate', replies: [] });
+    expect(await redis.llen(keys.outbox(conv))).toBe(2);
+  });
+
+  it('keeps no outbox for a channel that is not listed', async () => {
+    const store = new RedisSessionStore(redis, { outboxChannels: ['web'] });
+    const conv = `line:${uniqueUser()}`;
+    const start = await store.beginTurn(conv, 'line:m1');
+    if (start.kind !== 'ready') throw new Error('expected ready');
+    const replies = [{ key: 'a', text: 'hi' }];
+    await store.commitTurn(
+      start.turn,
+      { machineVersion: 1, snapshot: {}, locale: 'en', updatedAt: 1 },
+      replies,
+      60_000,
+    );
+    expect(await redis.exists(keys.outbox(conv))).toBe(0);
+    expect(await store.beginTurn(conv, 'line:m1')).toEqual({ kind: 'duplicate', replies });
+  });
+});
+
 describe('MemorySessionStore housekeeping', () => {
   it('forgets expired sessions and seen message ids', async () => {
     let now = 0;
