@@ -9,7 +9,7 @@ import {
   type TurnStart,
   type TurnTicket,
 } from '../core/ports.js';
-import { maskedLine } from '../domain/pii-mask.js';
+import { maskedLine, maskPersonalData } from '../domain/pii-mask.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
 import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
@@ -67,6 +67,13 @@ const DEFAULTS: RedisSessionStoreOptions = {
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Text that Lua's cjson reads back and writes exactly as JSON.stringify would (up to an escaped
+ * "/"): no control characters, and no surrogates, which cjson may refuse when unpaired.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const PLAIN = /^[^\u0000-\u001f\ud800-\udfff]*$/;
 
 /** Sessions in Redis with per-conversation turns in arrival order across processes (ticket lock in Lua). */
 export class RedisSessionStore implements SessionStore {
@@ -183,7 +190,20 @@ export class RedisSessionStore implements SessionStore {
       TRANSCRIPT_TTL_MS,
     ];
     for (const reply of replies) args.push(JSON.stringify(reply));
-    for (const line of transcript) args.push(JSON.stringify(maskedLine(line)));
+    let next = 0; // the reply the next bot line may repeat
+    for (const line of transcript) {
+      const n = line.from === 'bot' && replies[next]?.text === line.text ? ++next : 0;
+      // The script writes such a line from the reply it repeats: its text crosses once.
+      if (
+        n > 0 &&
+        Number.isSafeInteger(line.at) &&
+        line.at >= 0 &&
+        PLAIN.test(line.text) &&
+        maskPersonalData(line.text) === line.text
+      )
+        args.push(`#${n}:${line.at}`);
+      else args.push(JSON.stringify(maskedLine(line)));
+    }
     const ok = await this.call(() => this.redis.kefuCommitTurn(...args));
     if (ok !== 1) throw new TurnLostError(c);
   }

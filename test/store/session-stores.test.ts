@@ -6,6 +6,7 @@ import { TurnTimeoutError } from '../../src/store/errors.js';
 import { sessionStoreContract } from './session-store.contract.js';
 import type { TranscriptLine } from '../../src/core/ports.js';
 import { keys } from '../../src/store/redis-keys.js';
+import { maskedLine } from '../../src/domain/pii-mask.js';
 import { uniqueUser } from '../support/kefu.js';
 
 const redis = createRedis(inject('redisUrl'));
@@ -120,6 +121,37 @@ describe('RedisSessionStore commit', () => {
     );
     expect(await store.beginTurn(conv, 'web:m2')).toEqual({ kind: 'duplicate', replies: [] });
     expect(await redis.llen(keys.outbox(conv))).toBe(2);
+  });
+
+  it("writes the bot's transcript lines as the replies say them, masked, whatever characters they hold", async () => {
+    const store = new RedisSessionStore(redis, { outboxChannels: ['web'] });
+    const texts = [
+      '好的，请问您的姓名是？',
+      'a "quoted" \\ back/slash',
+      'two\nlines\ttabbed',
+      'emoji 😀 and a lone \ud800 half',
+      '身份证 11010519491231002X 已收到',
+      '',
+    ];
+    const replies = texts.map((text, i) => ({ key: `k${i}`, text }));
+    const conv = `web:${uniqueUser()}`;
+    const start = await store.beginTurn(conv, 'web:m1');
+    if (start.kind !== 'ready') throw new Error('expected ready');
+    const lines: TranscriptLine[] = [
+      { from: 'user', text: '我的手机 13812345678', at: 7 },
+      ...texts.map((text) => ({ from: 'bot' as const, text, at: 7 })),
+      { from: 'bot', text: 'not a reply', at: 8 },
+    ];
+    await store.commitTurn(
+      start.turn,
+      { machineVersion: 1, snapshot: {}, locale: 'zh-CN', updatedAt: 7 },
+      replies,
+      60_000,
+      lines,
+    );
+    const stored = (await redis.lrange(keys.transcript(conv), 0, -1)).map((l) => JSON.parse(l) as TranscriptLine);
+    expect(stored).toEqual(lines.map(maskedLine));
+    expect(stored[5]!.text).not.toContain('11010519491231002X');
   });
 
   it('keeps no outbox for a channel that is not listed', async () => {
