@@ -212,17 +212,6 @@ export class Runtime {
       const first = step(snapshot, await makeEvent(snapshot, session));
       snapshot = first.snapshot;
       effects.push(...first.effects);
-      const ctx = (): EffectContext => ({
-        conversationId: turn.conversationId,
-        channel: snapshot.context.channel,
-        userId: snapshot.context.userId,
-        locale: snapshot.context.locale,
-        // Message ids are chosen by clients (web) or unique only per platform: scoped to the
-        // conversation, so one user's id can never replay another user's ticket or message.
-        turnKey: `${turn.conversationId}|${turn.dedupeKey}`,
-        now: this.o.clock.now(),
-        ...(text !== undefined ? { text } : {}),
-      });
       const said: ReplyRef[] = [];
       for (let i = 0, steps = 1; i < effects.length; i++) {
         const effect = effects[i]!;
@@ -235,7 +224,7 @@ export class Runtime {
           this.o.logger.warn({ effect: effect.type, conversationId: turn.conversationId }, 'no handler for effect');
           continue;
         }
-        const followUp = await handler(effect.params as never, ctx());
+        const followUp = await handler(effect.params as never, this.effectContext(turn, snapshot, text));
         this.observeEffect(effect, turn.conversationId, snapshot.context.channel, trace);
         if (followUp?.type === 'ticket.created') trace?.tickets.add(followUp.number);
         if (followUp) {
@@ -272,6 +261,22 @@ export class Runtime {
       });
       throw err;
     }
+  }
+
+  /** What an effect handler is told about the turn (a method, not a closure per turn: it is rarely needed). */
+  private effectContext(turn: TurnTicket, snapshot: ConversationSnapshot, text: string | undefined): EffectContext {
+    const ctx: EffectContext = {
+      conversationId: turn.conversationId,
+      channel: snapshot.context.channel,
+      userId: snapshot.context.userId,
+      locale: snapshot.context.locale,
+      // Message ids are chosen by clients (web) or unique only per platform: scoped to the
+      // conversation, so one user's id can never replay another user's ticket or message.
+      turnKey: `${turn.conversationId}|${turn.dedupeKey}`,
+      now: this.o.clock.now(),
+    };
+    if (text !== undefined) ctx.text = text;
+    return ctx;
   }
 
   /** One line per turn with the conversation and the tickets it touched; the observer hears of it too. */
