@@ -12,6 +12,7 @@ import {
 import { maskedLine, maskPersonalData } from '../domain/pii-mask.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
 import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
+import { LeanScript } from './lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
 
@@ -22,15 +23,11 @@ type BeginReply =
   | ['wait', number, number, number]
   | ['gone', number];
 
-/** A script defined with `defineCommand`: its keys (as many as it declares), then its arguments. */
-type ScriptCall<R> = (...keysThenArgs: (string | number)[]) => Promise<R>;
-
-interface TurnCommands {
-  kefuBeginTurn: ScriptCall<BeginReply>;
-  kefuCommitTurn: ScriptCall<number>;
-  kefuAbortTurn: ScriptCall<number>;
-  kefuSkipStale: ScriptCall<number>;
-}
+// Shared by every store: a script's SHA is known per connection, whichever store sent it.
+const beginScript = new LeanScript(BEGIN_TURN, 7);
+const commitScript = new LeanScript(COMMIT_TURN, 7);
+const abortScript = new LeanScript(ABORT_TURN, 2);
+const skipStaleScript = new LeanScript(SKIP_STALE, 2);
 
 export interface RedisSessionStoreOptions {
   /** Longest wait for earlier turns of the same conversation. */
@@ -66,6 +63,10 @@ const DEFAULTS: RedisSessionStoreOptions = {
   transcriptLimit: 200,
 };
 
+const unavailable = (err: unknown): never => {
+  throw new StoreUnavailableError(err);
+};
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -77,18 +78,13 @@ const PLAIN = /^[^\u0000-\u001f\ud800-\udfff]*$/;
 
 /** Sessions in Redis with per-conversation turns in arrival order across processes (ticket lock in Lua). */
 export class RedisSessionStore implements SessionStore {
-  private readonly redis: Redis & TurnCommands;
   private readonly options: RedisSessionStoreOptions;
 
-  constructor(redis: Redis, options: Partial<RedisSessionStoreOptions> = {}) {
+  constructor(
+    private readonly redis: Redis,
+    options: Partial<RedisSessionStoreOptions> = {},
+  ) {
     this.options = { ...DEFAULTS, ...options };
-    if (!('kefuBeginTurn' in redis)) {
-      redis.defineCommand('kefuBeginTurn', { numberOfKeys: 7, lua: BEGIN_TURN });
-      redis.defineCommand('kefuCommitTurn', { numberOfKeys: 7, lua: COMMIT_TURN });
-      redis.defineCommand('kefuAbortTurn', { numberOfKeys: 2, lua: ABORT_TURN });
-      redis.defineCommand('kefuSkipStale', { numberOfKeys: 2, lua: SKIP_STALE });
-    }
-    this.redis = redis as Redis & TurnCommands;
   }
 
   async beginTurn(conversationId: string, dedupeKey: string, limit?: TurnLimit): Promise<TurnStart> {
@@ -100,21 +96,11 @@ export class RedisSessionStore implements SessionStore {
     let lastProgress = Date.now();
     let pause = 1;
     for (;;) {
-      const reply = await this.call(() =>
-        this.redis.kefuBeginTurn(
-          keys.seq(c),
-          keys.served(c),
-          keys.session(c),
-          keys.seen(c),
-          keys.holder(c),
-          keys.last(c),
-          keys.rate(c),
-          mySeq,
-          holderTtlMs,
-          laneTtlMs,
-          dedupeKey,
-          limit?.perMinute ?? 0,
-          TURN_LIMIT_WINDOW_MS,
+      const reply = await this.call(
+        beginScript.call<BeginReply>(
+          this.redis,
+          [keys.seq(c), keys.served(c), keys.session(c), keys.seen(c), keys.holder(c), keys.last(c), keys.rate(c)],
+          [mySeq, holderTtlMs, laneTtlMs, dedupeKey, limit?.perMinute ?? 0, TURN_LIMIT_WINDOW_MS],
         ),
       );
       switch (reply[0]) {
@@ -145,7 +131,7 @@ export class RedisSessionStore implements SessionStore {
           } else if (!holderAlive && now - lastProgress > staleMs && mySeq === served + 2) {
             // The number before ours was taken by a process that never started (or died mid-turn
             // and its lease ran out): skip it so the conversation is not stuck for good.
-            await this.call(() => this.redis.kefuSkipStale(keys.served(c), keys.holder(c), served, laneTtlMs));
+            await this.call(skipStaleScript.call(this.redis, [keys.served(c), keys.holder(c)], [served, laneTtlMs]));
           }
           if (now > deadline) throw new TurnTimeoutError(conversationId);
           await sleep(pause);
@@ -167,13 +153,6 @@ export class RedisSessionStore implements SessionStore {
     // Each reply is serialized and sent once: the script makes the latest answer (their array)
     // and the outbox entries (each with `at`) from them.
     const args: (string | number)[] = [
-      keys.served(c),
-      keys.session(c),
-      keys.seen(c),
-      keys.holder(c),
-      keys.outbox(c),
-      keys.last(c),
-      keys.transcript(c),
       turn.seq,
       JSON.stringify(session),
       ttlMs,
@@ -204,22 +183,31 @@ export class RedisSessionStore implements SessionStore {
         args.push(`#${n}:${line.at}`);
       else args.push(JSON.stringify(maskedLine(line)));
     }
-    const ok = await this.call(() => this.redis.kefuCommitTurn(...args));
+    const commitKeys = [
+      keys.served(c),
+      keys.session(c),
+      keys.seen(c),
+      keys.holder(c),
+      keys.outbox(c),
+      keys.last(c),
+      keys.transcript(c),
+    ];
+    const ok = await this.call(commitScript.call<number>(this.redis, commitKeys, args));
     if (ok !== 1) throw new TurnLostError(c);
   }
 
   async abortTurn(turn: TurnTicket): Promise<void> {
     const c = turn.conversationId;
-    await this.call(() => this.redis.kefuAbortTurn(keys.served(c), keys.holder(c), turn.seq, this.options.laneTtlMs));
+    await this.call(abortScript.call(this.redis, [keys.served(c), keys.holder(c)], [turn.seq, this.options.laneTtlMs]));
   }
 
   async load(conversationId: string): Promise<SessionRecord | undefined> {
-    const raw = await this.call(() => this.redis.get(keys.session(conversationId)));
+    const raw = await this.call(this.redis.get(keys.session(conversationId)));
     return raw ? (JSON.parse(raw) as SessionRecord) : undefined;
   }
 
   async delete(conversationId: string): Promise<void> {
-    await this.call(() => this.redis.del(keys.session(conversationId)));
+    await this.call(this.redis.del(keys.session(conversationId)));
   }
 
   async ping(): Promise<boolean> {
@@ -234,11 +222,8 @@ export class RedisSessionStore implements SessionStore {
     // The connection is shared and owned by whoever created it.
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw new StoreUnavailableError(err);
-    }
+  /** A Redis reply, or the store's own error when there is none (no closure or async frame per call). */
+  private call<T>(sent: Promise<T>): Promise<T> {
+    return sent.catch(unavailable);
   }
 }
