@@ -66,6 +66,8 @@ export interface SessionStore {
   /**
    * Save the session (idle TTL), remember the replies for redeliveries, append the turn's lines
    * to the conversation's transcript (masked, bounded), pass the turn on: one atomic step.
+   * The store may keep `session` as it is and hand it back to the next turn: never change it
+   * after committing it (the runtime builds a new record every turn).
    */
   commitTurn(
     turn: TurnTicket,

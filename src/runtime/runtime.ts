@@ -83,6 +83,11 @@ const intents = new Set<string>(INTENTS);
  */
 export class Runtime {
   private readonly inFlight = new Set<Promise<unknown>>();
+  /**
+   * The live snapshot behind each persisted one this process committed: a store that hands the
+   * same record back (the Redis store keeps the sessions it committed) skips restoring it.
+   */
+  private readonly live = new WeakMap<object, ConversationSnapshot>();
 
   constructor(private readonly o: RuntimeOptions) {}
 
@@ -189,7 +194,7 @@ export class Runtime {
   ): Promise<OutboundMessage[]> {
     const text = turnOf.text;
     try {
-      const restored = session ? restoreConversation(session.snapshot, session.machineVersion) : undefined;
+      const restored = session ? this.restore(session) : undefined;
       let snapshot: ConversationSnapshot;
       const effects: Effect[] = [];
       if (restored) {
@@ -252,6 +257,7 @@ export class Runtime {
       const lines: TranscriptLine[] = turnOf.said ? [{ from: 'user', text: turnOf.said, at: turnOf.at }] : [];
       for (const r of replies) lines.push({ from: 'bot', text: r.text, at: turnOf.at });
       await this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs, lines);
+      if (snapshot.status === 'active') this.live.set(record.snapshot as object, snapshot);
       if (trace) trace.state = topState(snapshot.value);
       return replies;
     } catch (err) {
@@ -261,6 +267,14 @@ export class Runtime {
       });
       throw err;
     }
+  }
+
+  /** The conversation a stored session holds, or undefined when it must start again. */
+  private restore(session: SessionRecord): ConversationSnapshot | undefined {
+    const persisted = session.snapshot;
+    const live = typeof persisted === 'object' && persisted !== null ? this.live.get(persisted) : undefined;
+    if (live && session.machineVersion === CONVERSATION_MACHINE_VERSION) return live;
+    return restoreConversation(persisted, session.machineVersion);
   }
 
   /** What an effect handler is told about the turn (a method, not a closure per turn: it is rarely needed). */

@@ -20,8 +20,10 @@ end
 `;
 
 /** KEYS: seq, served, session, seen, holder, last, rate. ARGV: mySeq (0 = take a number), holderTtlMs, laneTtlMs,
- * dedupeKey, perMinute (0 = no limit), windowMs.
- * Returns {'dup', replies} | {'limited', retryAfterMs} | {'ready', seq, session|false} | {'wait', seq, served, holderAlive} | {'gone', seq}. */
+ * dedupeKey, perMinute (0 = no limit), windowMs, known (the start of a session this client holds: \`{"rev":"<token>"\`,
+ * or empty).
+ * Returns {'dup', replies} | {'limited', retryAfterMs} | {'ready', seq, session|false|1} | {'wait', seq, served, holderAlive}
+ * | {'gone', seq}; the session is 1 when it starts with \`known\`: the client's copy is the stored one. */
 export const BEGIN_TURN = `${DUPLICATE}
 local mySeq = tonumber(ARGV[1])
 local fresh = mySeq == 0
@@ -48,7 +50,9 @@ if served == mySeq - 1 then
     return {'dup', replies}
   end
   redis.call('SET', KEYS[5], mySeq, 'PX', ARGV[2])
-  return {'ready', mySeq, redis.call('GET', KEYS[3]) or false}
+  local session = redis.call('GET', KEYS[3])
+  if session and ARGV[7] ~= '' and string.sub(session, 1, #ARGV[7]) == ARGV[7] then return {'ready', mySeq, 1} end
+  return {'ready', mySeq, session or false}
 end
 return {'wait', mySeq, served, redis.call('EXISTS', KEYS[5])}
 `;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { OutboundMessage } from '../core/message.js';
 import {
@@ -19,7 +20,7 @@ import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts
 type BeginReply =
   | ['dup', string]
   | ['limited', number]
-  | ['ready', number, string | null]
+  | ['ready', number, string | null | 1]
   | ['wait', number, number, number]
   | ['gone', number];
 
@@ -50,6 +51,12 @@ export interface RedisSessionStoreOptions {
   outboxChannels: readonly string[];
   /** Lines of a conversation's transcript kept (the latest). */
   transcriptLimit: number;
+  /**
+   * Sessions this process committed last, kept (as objects) for their conversations' next turn:
+   * when Redis still holds the same one, the turn start sends a 1 instead of the session, which
+   * is then neither decoded nor parsed. 0 keeps none.
+   */
+  heldSessions: number;
 }
 
 const DEFAULTS: RedisSessionStoreOptions = {
@@ -61,7 +68,25 @@ const DEFAULTS: RedisSessionStoreOptions = {
   laneTtlMs: 86_400_000,
   outboxChannels: [],
   transcriptLimit: 200,
+  heldSessions: 10_000,
 };
+
+/** Unique to this process, so a session's revision never matches another process's. */
+const PROCESS_TAG = randomBytes(6).toString('base64url');
+let revisions = 0;
+
+/** A session as this process committed it, and how its stored JSON starts. */
+interface Held {
+  known: string;
+  record: SessionRecord;
+}
+
+/** The stored session without the revision the commit put in front. */
+function parseSession(raw: string): SessionRecord {
+  const record = JSON.parse(raw) as SessionRecord & { rev?: string };
+  delete record.rev;
+  return record;
+}
 
 const unavailable = (err: unknown): never => {
   throw new StoreUnavailableError(err);
@@ -79,6 +104,7 @@ const PLAIN = /^[^\u0000-\u001f\ud800-\udfff]*$/;
 /** Sessions in Redis with per-conversation turns in arrival order across processes (ticket lock in Lua). */
 export class RedisSessionStore implements SessionStore {
   private readonly options: RedisSessionStoreOptions;
+  private readonly held = new Map<string, Held>();
 
   constructor(
     private readonly redis: Redis,
@@ -96,11 +122,13 @@ export class RedisSessionStore implements SessionStore {
     let lastProgress = Date.now();
     let pause = 1;
     for (;;) {
+      // Read on each try: a turn of this process may have committed while this one waited.
+      const held = this.held.get(c);
       const reply = await this.call(
         beginScript.call<BeginReply>(
           this.redis,
           [keys.seq(c), keys.served(c), keys.session(c), keys.seen(c), keys.holder(c), keys.last(c), keys.rate(c)],
-          [mySeq, holderTtlMs, laneTtlMs, dedupeKey, limit?.perMinute ?? 0, TURN_LIMIT_WINDOW_MS],
+          [mySeq, holderTtlMs, laneTtlMs, dedupeKey, limit?.perMinute ?? 0, TURN_LIMIT_WINDOW_MS, held?.known ?? ''],
         ),
       );
       switch (reply[0]) {
@@ -113,7 +141,7 @@ export class RedisSessionStore implements SessionStore {
           return {
             kind: 'ready',
             turn: { conversationId, seq: Number(reply[1]), dedupeKey },
-            session: raw ? (JSON.parse(raw) as SessionRecord) : undefined,
+            session: raw === 1 ? held!.record : raw ? parseSession(raw) : undefined,
           };
         }
         case 'gone':
@@ -152,9 +180,12 @@ export class RedisSessionStore implements SessionStore {
     const channel = turn.dedupeKey.slice(0, turn.dedupeKey.indexOf(':'));
     // Each reply is serialized and sent once: the script makes the latest answer (their array)
     // and the outbox entries (each with `at`) from them.
+    // The revision goes first in the stored JSON: the next turn start compares just that prefix.
+    const known = `{"rev":"${PROCESS_TAG}${(++revisions).toString(36)}"`;
+    const json = JSON.stringify(session);
     const args: (string | number)[] = [
       turn.seq,
-      JSON.stringify(session),
+      json.length > 2 ? `${known},${json.slice(1)}` : `${known}}`,
       ttlMs,
       replies.length,
       this.options.dedupeTtlMs,
@@ -192,21 +223,26 @@ export class RedisSessionStore implements SessionStore {
       keys.last(c),
       keys.transcript(c),
     ];
+    this.held.delete(c);
     const ok = await this.call(commitScript.call<number>(this.redis, commitKeys, args));
     if (ok !== 1) throw new TurnLostError(c);
+    this.hold(c, { known, record: session });
   }
 
   async abortTurn(turn: TurnTicket): Promise<void> {
     const c = turn.conversationId;
+    // The aborted turn may have changed the held objects in place: the next one reads Redis.
+    this.held.delete(c);
     await this.call(abortScript.call(this.redis, [keys.served(c), keys.holder(c)], [turn.seq, this.options.laneTtlMs]));
   }
 
   async load(conversationId: string): Promise<SessionRecord | undefined> {
     const raw = await this.call(this.redis.get(keys.session(conversationId)));
-    return raw ? (JSON.parse(raw) as SessionRecord) : undefined;
+    return raw ? parseSession(raw) : undefined;
   }
 
   async delete(conversationId: string): Promise<void> {
+    this.held.delete(conversationId);
     await this.call(this.redis.del(keys.session(conversationId)));
   }
 
@@ -220,6 +256,13 @@ export class RedisSessionStore implements SessionStore {
 
   async close(): Promise<void> {
     // The connection is shared and owned by whoever created it.
+  }
+
+  /** Keep a committed session, the oldest-committed one leaving when there are too many. */
+  private hold(conversationId: string, held: Held): void {
+    if (this.options.heldSessions <= 0) return;
+    this.held.set(conversationId, held);
+    if (this.held.size > this.options.heldSessions) this.held.delete(this.held.keys().next().value!);
   }
 
   /** A Redis reply, or the store's own error when there is none (no closure or async frame per call). */

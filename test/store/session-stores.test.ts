@@ -4,7 +4,7 @@ import { createRedis } from '../../src/store/redis-client.js';
 import { RedisSessionStore } from '../../src/store/redis-session-store.js';
 import { TurnTimeoutError } from '../../src/store/errors.js';
 import { sessionStoreContract } from './session-store.contract.js';
-import type { TranscriptLine } from '../../src/core/ports.js';
+import type { SessionRecord, TranscriptLine } from '../../src/core/ports.js';
 import { keys } from '../../src/store/redis-keys.js';
 import { maskedLine } from '../../src/domain/pii-mask.js';
 import { uniqueUser } from '../support/kefu.js';
@@ -168,6 +168,68 @@ describe('RedisSessionStore commit', () => {
     );
     expect(await redis.exists(keys.outbox(conv))).toBe(0);
     expect(await store.beginTurn(conv, 'line:m1')).toEqual({ kind: 'duplicate', replies });
+  });
+});
+
+describe('RedisSessionStore held sessions', () => {
+  const record = (who: string, turns: number): SessionRecord => ({
+    machineVersion: 1,
+    snapshot: { value: 'ready', context: { who, 姓名: '张三' } },
+    locale: 'zh-CN',
+    turns,
+    updatedAt: turns,
+  });
+  /** Take the conversation's turn and save `session` in it; returns what the turn start handed over. */
+  const turn = async (store: RedisSessionStore, conv: string, id: string, session?: SessionRecord) => {
+    const start = await store.beginTurn(conv, `web:${id}`);
+    if (start.kind !== 'ready') throw new Error(`expected ready, got ${start.kind}`);
+    if (session) await store.commitTurn(start.turn, session, [], 60_000);
+    else await store.abortTurn(start.turn);
+    return start.session;
+  };
+
+  it('hands the next turn the very session this process committed while Redis holds it, stored with a revision load() leaves out', async () => {
+    const store = new RedisSessionStore(redis);
+    const conv = `web:${uniqueUser()}`;
+    const mine = record('a', 1);
+    await turn(store, conv, 'm1', mine);
+    expect(await turn(store, conv, 'm2', record('a', 2))).toBe(mine);
+    const raw = await redis.get(keys.session(conv));
+    expect(raw).toMatch(/^\{"rev":"[\w-]+","machineVersion":1,/);
+    expect(await store.load(conv)).toEqual(record('a', 2));
+  });
+
+  it('reads Redis when another process committed since, the session was deleted, or a turn was aborted', async () => {
+    const other = createRedis(inject('redisUrl'));
+    try {
+      const [a, b] = [new RedisSessionStore(redis), new RedisSessionStore(other)];
+      const conv = `web:${uniqueUser()}`;
+      await turn(a, conv, 'm1', record('a', 1));
+      expect(await turn(b, conv, 'm2', record('b', 2))).toEqual(record('a', 1));
+      expect(await turn(a, conv, 'm3', record('a', 3))).toEqual(record('b', 2));
+
+      await redis.del(keys.session(conv)); // erased or expired, behind this process's back
+      expect(await turn(a, conv, 'm4', record('a', 4))).toBeUndefined();
+
+      const held = await turn(a, conv, 'm5'); // aborted: nothing saved, nothing held
+      expect(held).toEqual(record('a', 4));
+      const again = await turn(a, conv, 'm6');
+      expect(again).toEqual(record('a', 4));
+      expect(again).not.toBe(held);
+    } finally {
+      await other.quit();
+    }
+  });
+
+  it('holds at most heldSessions, the oldest-committed leaving first', async () => {
+    const store = new RedisSessionStore(redis, { heldSessions: 2 });
+    const convs = [1, 2, 3].map(() => `web:${uniqueUser()}`);
+    const saved = convs.map((_, i) => record(`c${i}`, 1));
+    for (const [i, conv] of convs.entries()) await turn(store, conv, 'm1', saved[i]);
+    const back = [];
+    for (const conv of convs) back.push(await turn(store, conv, 'm2'));
+    expect(back).toEqual(saved);
+    expect(back.map((s, i) => s === saved[i])).toEqual([false, true, true]);
   });
 });
 
