@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger.js';
 import type { EffectObservation, TurnObservation, TurnObserver } from '../runtime/observer.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import type { TicketStore } from '../store/ticket-store.js';
+import { HotCounter, HotHistogram, type CounterSeries, type HistogramSeries } from './hot-metrics.js';
 import { slaOutcomes } from './sla-outcomes.js';
 
 /** Where figures that are not events come from, read at scrape time; each is optional. */
@@ -28,16 +29,21 @@ const SURVEYS_REMEMBERED = 10_000;
  * read from the stores at scrape. Each kefu instance has its own registry (tests make many).
  */
 export class KefuMetrics implements TurnObserver {
-  private readonly turns: Counter<'channel' | 'event' | 'intent'>;
-  private readonly turnSeconds: Histogram<'channel' | 'event'>;
-  private readonly confidence: Histogram;
+  private readonly turns: HotCounter<'channel' | 'event' | 'intent'>;
+  private readonly turnSeconds: HotHistogram<'channel' | 'event'>;
+  private readonly confidence: HistogramSeries;
+  /** The series a kind of turn (channel, event, intent) counts in, found once. */
+  private readonly turnKinds = new Map<string, { turns: CounterSeries; seconds: HistogramSeries }>();
   private readonly handoffs: Counter<'reason'>;
   private readonly handoffEnds: Counter<'reason'>;
   private readonly waitSeconds: Histogram;
   private readonly ticketsCreated: Counter<'kind'>;
   private readonly surveyScore: Histogram;
   private readonly errors: Counter<'code' | 'source'>;
-  private readonly redisSeconds: Histogram<'command' | 'outcome'>;
+  private readonly redisSeconds: HotHistogram<'command' | 'outcome'>;
+  /** Series of `redisSeconds` by command, for success and failure. */
+  private readonly redisOk = new Map<string, HistogramSeries>();
+  private readonly redisFailed = new Map<string, HistogramSeries>();
   private readonly surveysSeen = new Set<string>();
   private readonly pending = new Set<Promise<unknown>>();
   private sources: MetricsSources = {};
@@ -49,25 +55,27 @@ export class KefuMetrics implements TurnObserver {
     const registers = [registry];
     const sources = () => this.sources;
     if (o.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'kefu_' });
-    this.turns = new Counter({
-      name: 'kefu_turns_total',
-      help: 'Conversation turns by channel, event (user.said or a proactive event) and understood intent',
-      labelNames: ['channel', 'event', 'intent'],
-      registers,
-    });
-    this.turnSeconds = new Histogram({
-      name: 'kefu_turn_duration_seconds',
-      help: 'Time from taking the turn to saving it (understanding, machine, effects, store)',
-      labelNames: ['channel', 'event'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers,
-    });
-    this.confidence = new Histogram({
-      name: 'kefu_understanding_confidence',
-      help: 'Confidence of the understood intent of user messages',
-      buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
-      registers,
-    });
+    // Counted every turn: hot-metrics series (same exposition as prom-client, far cheaper to count).
+    this.turns = new HotCounter(
+      'kefu_turns_total',
+      'Conversation turns by channel, event (user.said or a proactive event) and understood intent',
+      ['channel', 'event', 'intent'],
+      registry,
+    );
+    this.turnSeconds = new HotHistogram(
+      'kefu_turn_duration_seconds',
+      'Time from taking the turn to saving it (understanding, machine, effects, store)',
+      ['channel', 'event'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registry,
+    );
+    this.confidence = new HotHistogram(
+      'kefu_understanding_confidence',
+      'Confidence of the understood intent of user messages',
+      [],
+      [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registry,
+    ).series({});
     this.handoffs = new Counter({
       name: 'kefu_handoffs_total',
       help: 'Requests for a human agent by reason',
@@ -162,13 +170,13 @@ export class KefuMetrics implements TurnObserver {
       labelNames: ['code', 'source'],
       registers,
     });
-    this.redisSeconds = new Histogram({
-      name: 'kefu_redis_command_duration_seconds',
-      help: 'Redis round trips by command, as ioredis saw them',
-      labelNames: ['command', 'outcome'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
-      registers,
-    });
+    this.redisSeconds = new HotHistogram(
+      'kefu_redis_command_duration_seconds',
+      'Redis round trips by command, as ioredis saw them',
+      ['command', 'outcome'],
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+      registry,
+    );
   }
 
   /** Connect the read-at-scrape sources once the stores and services exist. */
@@ -178,15 +186,27 @@ export class KefuMetrics implements TurnObserver {
 
   turn(t: TurnObservation): void {
     const intent = t.intent ?? '-';
-    this.turns.inc({ channel: t.channel, event: t.event, intent });
-    this.turnSeconds.observe({ channel: t.channel, event: t.event }, t.durationMs / 1000);
+    const kindKey = `${t.channel}|${t.event}|${intent}`;
+    let kind = this.turnKinds.get(kindKey);
+    if (!kind) {
+      const { channel, event } = t;
+      kind = {
+        turns: this.turns.series({ channel, event, intent }),
+        seconds: this.turnSeconds.series({ channel, event }),
+      };
+      this.turnKinds.set(kindKey, kind);
+    }
+    kind.turns.inc();
+    kind.seconds.observe(t.durationMs / 1000);
     if (t.event === 'user.said') {
       if (t.confidence !== undefined) this.confidence.observe(t.confidence);
-      const counters: Record<string, number> = { turns: 1, [`intent.${intent}`]: 1, [`channel.${t.channel}`]: 1 };
-      if (t.started) counters.conversations = 1;
+      const names = ['turns', `intent.${intent}`, `channel.${t.channel}`];
+      if (t.started) names.push('conversations');
       const missed = t.intent === 'other' || (t.confidence ?? 1) < MISUNDERSTOOD_BELOW;
-      if (missed) counters.misunderstood = 1;
-      this.write((a) => a.increment(t.at, counters));
+      if (missed) names.push('misunderstood');
+      const analytics = this.o.analytics;
+      if (analytics?.tally) analytics.tally(t.at, names);
+      else this.write((a) => a.increment(t.at, Object.fromEntries(names.map((n) => [n, 1]))));
       if (missed && t.text) this.write((a) => a.misunderstood(t.at, maskPersonalData(t.text!).slice(0, 200)));
     } else if (t.event === 'agent.joined') {
       this.write(async (a) => {
@@ -252,7 +272,13 @@ export class KefuMetrics implements TurnObserver {
 
   /** For `instrumentRedis`: one Redis command's round trip. */
   redisCommand(command: string, seconds: number, ok: boolean): void {
-    this.redisSeconds.observe({ command, outcome: ok ? 'ok' : 'error' }, seconds);
+    const byCommand = ok ? this.redisOk : this.redisFailed;
+    let series = byCommand.get(command);
+    if (!series) {
+      series = this.redisSeconds.series({ command, outcome: ok ? 'ok' : 'error' });
+      byCommand.set(command, series);
+    }
+    series.observe(seconds);
   }
 
   /** Resolves when the analytics writes started so far are done (tests, shutdown). */

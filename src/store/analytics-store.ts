@@ -10,6 +10,8 @@ import type { Redis } from 'ioredis';
 export interface AnalyticsStore {
   /** Add to named counters of the day of `at`. */
   increment(at: number, counters: Record<string, number>): Promise<void>;
+  /** Add 1 to each named counter at once, for stores that gather counts in memory (every turn counts so). */
+  tally?(at: number, names: readonly string[]): void;
   /** A survey's score; the same survey again replaces it. */
   survey(at: number, surveyId: string, score: number): Promise<void>;
   /** A message the bot did not understand (already masked), `count` times (default 1). */

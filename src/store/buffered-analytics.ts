@@ -52,6 +52,11 @@ export class BufferedAnalyticsStore implements AnalyticsStore {
     for (const name in counters) day.set(name, (day.get(name) ?? 0) + counters[name]!);
   }
 
+  tally(at: number, names: readonly string[]): void {
+    const day = this.day(at).counters;
+    for (const name of names) day.set(name, (day.get(name) ?? 0) + 1);
+  }
+
   async misunderstood(at: number, text: string, count = 1): Promise<void> {
     const texts = this.day(at).texts;
     const seen = texts.get(text);
