@@ -3,7 +3,7 @@
  * baseline, when built) against one real redis-server on loopback, plus redis-benchmark for the
  * physical limit. Prints a report and writes the figures to bench/results/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,16 @@ import { runLoad, type LoadResult } from './load.js';
 import { CLOCK_TICKS, PAGE_SIZE, redisBenchmark, sampleTree, startServer, type ServerUnderTest } from './processes.js';
 import { startRedisProxy } from './redis-proxy.js';
 import { APPLICATION_SCENARIOS, INFO_SCENARIOS, type Scenario } from './scenarios.js';
-import { callDelta, commandCalls, infoNumber, parseInfo, percentile } from './stats.js';
+import {
+  callDelta,
+  commandCalls,
+  infoNumber,
+  parseInfo,
+  parseMachineCpu,
+  percentile,
+  stealPercent,
+  type MachineCpu,
+} from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({
@@ -95,6 +104,11 @@ interface PhaseFigures {
   serverRssMb: number;
   redisCpuPercent: number;
   loadgenCpuPercent: number;
+  /**
+   * Share of the machine's CPU time the hypervisor took during the phase (steal): on a shared
+   * virtual machine it swings from 0 to a third within minutes and makes turns/s swing with it.
+   */
+  stealPercent: number;
 }
 
 interface TargetFigures {
@@ -120,6 +134,9 @@ interface TargetFigures {
   };
 }
 
+/** The machine's CPU counters now (steal included). */
+const machineCpu = (): MachineCpu => parseMachineCpu(readFileSync('/proc/stat', 'utf8'));
+
 async function info(redis: Redis) {
   return parseInfo(await redis.info('everything'));
 }
@@ -138,7 +155,9 @@ async function phase(
   const s0 = sampleTree(server.pid);
   const r0 = sampleTree(redisPid);
   const c0 = process.cpuUsage();
+  const m0 = machineCpu();
   const load = await run((s) => progress(label, s));
+  const m1 = machineCpu();
   const s1 = sampleTree(server.pid);
   const r1 = sampleTree(redisPid);
   const c1 = process.cpuUsage(c0);
@@ -162,11 +181,12 @@ async function phase(
     serverRssMb: (s1.rssPages * PAGE_SIZE) / 2 ** 20,
     redisCpuPercent: ((r1.cpuTicks - r0.cpuTicks) / CLOCK_TICKS / seconds) * 100,
     loadgenCpuPercent: ((c1.user + c1.system) / 1e6 / seconds) * 100,
+    stealPercent: stealPercent(m0, m1),
   };
   say(
     `${label}: ${figures.turnsPerSecond.toFixed(0)} turns/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
       `${figures.redisCommandsPerTurn.toFixed(2)} Redis commands/turn, server CPU ${figures.serverCpuPercent.toFixed(0)}% (${figures.serverCpuMsPerTurn.toFixed(2)} ms/turn), ` +
-      `RSS ${figures.serverRssMb.toFixed(0)} MB, errors ${figures.errors}`,
+      `RSS ${figures.serverRssMb.toFixed(0)} MB, steal ${figures.stealPercent.toFixed(0)}%, errors ${figures.errors}`,
   );
   for (const e of figures.errorSamples) say(`  error: ${e}`);
   return figures;
@@ -450,8 +470,8 @@ function summarize(report: Record<string, unknown>, results: TargetFigures[]) {
   const bench = report.redisBenchmark as { plain: { set: number; get: number } } | undefined;
   const lines = [
     '',
-    '| target | turns/s | p50 ms | p99 ms | Redis cmds/turn | server CPU % | CPU ms/turn | RSS MB | errors |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| target | turns/s | p50 ms | p99 ms | Redis cmds/turn | server CPU % | CPU ms/turn | RSS MB | steal % | errors |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     for (const [label, p] of [
@@ -460,7 +480,7 @@ function summarize(report: Record<string, unknown>, results: TargetFigures[]) {
     ] as const) {
       if (!p) continue;
       lines.push(
-        `| ${r.name} ${label} | ${p.turnsPerSecond.toFixed(0)} | ${p.p50.toFixed(1)} | ${p.p99.toFixed(1)} | ${p.redisCommandsPerTurn.toFixed(2)} | ${p.serverCpuPercent.toFixed(0)} | ${p.serverCpuMsPerTurn.toFixed(2)} | ${p.serverRssMb.toFixed(0)} | ${p.errors} |`,
+        `| ${r.name} ${label} | ${p.turnsPerSecond.toFixed(0)} | ${p.p50.toFixed(1)} | ${p.p99.toFixed(1)} | ${p.redisCommandsPerTurn.toFixed(2)} | ${p.serverCpuPercent.toFixed(0)} | ${p.serverCpuMsPerTurn.toFixed(2)} | ${p.serverRssMb.toFixed(0)} | ${p.stealPercent.toFixed(0)} | ${p.errors} |`,
       );
     }
   }

@@ -75,6 +75,31 @@ export function parseProcStat(text: string): ProcSample {
   return { cpuTicks: num(14) + num(15), rssPages: num(24) };
 }
 
+/** The machine's CPU time so far, from the `cpu` line of `/proc/stat`, in clock ticks. */
+export interface MachineCpu {
+  /** Every state counted (user, nice, system, idle, iowait, irq, softirq, steal). */
+  total: number;
+  /** Time the hypervisor gave this machine's virtual CPUs to someone else. */
+  steal: number;
+}
+
+/** Parse `/proc/stat`'s first line: `cpu user nice system idle iowait irq softirq steal guest guest_nice`. */
+export function parseMachineCpu(text: string): MachineCpu {
+  const line = text.split('\n').find((l) => /^cpu\s/.test(l));
+  if (!line) throw new Error('no cpu line in /proc/stat');
+  // guest and guest_nice are already inside user and nice.
+  const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (f.length < 4 || f.some((n) => !Number.isFinite(n) || n < 0))
+    throw new Error(`bad cpu line in /proc/stat: ${line}`);
+  return { total: f.reduce((a, b) => a + b, 0), steal: f[7] ?? 0 };
+}
+
+/** The share of the machine's CPU time taken by the hypervisor between two readings, in percent. */
+export function stealPercent(before: MachineCpu, after: MachineCpu): number {
+  const total = after.total - before.total;
+  return total > 0 ? ((after.steal - before.steal) / total) * 100 : 0;
+}
+
 /** Streaming counter of RESP commands (top-level arrays) in a client-to-server byte stream. */
 export class RespCommandCounter {
   commands = 0;

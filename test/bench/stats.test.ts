@@ -6,8 +6,10 @@ import {
   commandCalls,
   infoNumber,
   parseInfo,
+  parseMachineCpu,
   parseProcStat,
   percentile,
+  stealPercent,
 } from '../../bench/stats.js';
 
 describe('percentile', () => {
@@ -83,6 +85,38 @@ describe('/proc/<pid>/stat', () => {
     fields[23] = '2048'; // rss (field 24)
     const text = `1234 (node (kefu) x) ${fields.slice(2).join(' ')}\n`;
     expect(parseProcStat(text)).toEqual({ cpuTicks: 200, rssPages: 2048 });
+  });
+});
+
+describe('/proc/stat steal', () => {
+  const stat = (f: number[]) => `cpu  ${f.join(' ')}\ncpu0 ${f.join(' ')}\nintr 1 2\n`;
+
+  it('sums the eight states and reads steal from the machine line, guest time not counted twice', () => {
+    expect(parseMachineCpu(stat([10, 1, 5, 100, 2, 0, 3, 7, 4, 0]))).toEqual({ total: 128, steal: 7 });
+    expect(parseMachineCpu(stat([10, 1, 5, 100]))).toEqual({ total: 116, steal: 0 });
+  });
+
+  it('gives steal as a share of the time between two readings, within 0-100%', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(1e9), { minLength: 8, maxLength: 8 }),
+        fc.array(fc.nat(1e6), { minLength: 8, maxLength: 8 }),
+        (start, added) => {
+          const before = parseMachineCpu(stat(start));
+          const after = parseMachineCpu(stat(start.map((n, i) => n + added[i]!)));
+          const sum = added.reduce((a, b) => a + b, 0);
+          const share = stealPercent(before, after);
+          expect(share).toBeCloseTo(sum === 0 ? 0 : (added[7]! / sum) * 100, 9);
+          expect(share).toBeGreaterThanOrEqual(0);
+          expect(share).toBeLessThanOrEqual(100);
+        },
+      ),
+    );
+  });
+
+  it('refuses a file without a machine line or with a bad one', () => {
+    expect(() => parseMachineCpu('cpu0 1 2 3 4\n')).toThrow('no cpu line');
+    expect(() => parseMachineCpu('cpu 1 2 x 4\n')).toThrow('bad cpu line');
   });
 });
 
