@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLoad } from '../../bench/load.js';
+import type { Scenario } from '../../bench/scenarios.js';
+
+const SCENARIO: Scenario = {
+  name: 'echo',
+  locale: 'zh-CN',
+  steps: [
+    { text: '一', expect: /^一$/ },
+    { text: '二', expect: /^二$/ },
+    { text: '三', expect: /^三$/ },
+  ],
+};
+
+/** A server that answers each message with its own text (or not, per `answer`) and counts turns per user. */
+async function stub(answer: (text: string, turn: number) => { status: number; text: string }): Promise<Server> {
+  const turns = new Map<string, number>();
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as { userId: string; text: string };
+      const turn = (turns.get(body.userId) ?? 0) + 1;
+      turns.set(body.userId, turn);
+      const { status, text } = answer(body.text, turn);
+      res.writeHead(status, { 'content-type': 'application/json', 'x-kefu-turn': String(turn) });
+      res.end(JSON.stringify({ replies: [{ text }] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+describe('bench load generator', () => {
+  let server: Server | undefined;
+  afterEach(() => server?.close());
+
+  it('runs closed-loop customers through whole conversations, counting turns and latencies', async () => {
+    server = await stub((text) => ({ status: 200, text }));
+    const result = await runLoad({
+      mode: 'closed',
+      concurrency: 4,
+      baseUrl: urlOf(server),
+      scenarios: [SCENARIO],
+      userPrefix: 'ok',
+      durationMs: 30_000,
+      maxTurns: 30,
+    });
+    expect(result.errors).toBe(0);
+    expect(result.turns).toBe(30);
+    expect(result.latencies).toHaveLength(30);
+    expect(result.conversations).toBeGreaterThanOrEqual(10);
+  });
+
+  it('counts a wrong answer and an HTTP error as errors, not throughput', async () => {
+    server = await stub((text, turn) =>
+      text === '二'
+        ? { status: 200, text: 'wrong' }
+        : text === '三'
+          ? { status: 503, text }
+          : { status: 200, text: turn > 1 ? '?' : text },
+    );
+    const result = await runLoad({
+      mode: 'closed',
+      concurrency: 1,
+      baseUrl: urlOf(server),
+      scenarios: [SCENARIO],
+      userPrefix: 'bad',
+      durationMs: 30_000,
+      maxTurns: 3,
+    });
+    expect(result.turns).toBe(3);
+    expect(result.errors).toBe(2);
+    expect(result.errorSamples).toEqual(['echo#1: unexpected reply "wrong"', 'echo#2: HTTP 503']);
+  });
+});
