@@ -26,7 +26,7 @@ export class LeanScript {
   private loaded = new WeakSet<object>();
 
   constructor(
-    private readonly lua: string,
+    lua: string,
     private readonly numberOfKeys: number,
   ) {
     this.sha = createHash('sha1').update(lua).digest('hex');

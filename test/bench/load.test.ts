@@ -33,7 +33,17 @@ async function stub(answer: (text: string, turn: number) => { status: number; te
   return server;
 }
 
-const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** Closed-loop customers against `server` until `maxTurns` turns have been taken. */
+const closedLoad = (server: Server, concurrency: number, userPrefix: string, maxTurns: number) =>
+  runLoad({
+    mode: 'closed',
+    concurrency,
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    scenarios: [SCENARIO],
+    userPrefix,
+    durationMs: 30_000,
+    maxTurns,
+  });
 
 describe('bench load generator', () => {
   let server: Server | undefined;
@@ -41,15 +51,7 @@ describe('bench load generator', () => {
 
   it('runs closed-loop customers through whole conversations, counting turns and latencies', async () => {
     server = await stub((text) => ({ status: 200, text }));
-    const result = await runLoad({
-      mode: 'closed',
-      concurrency: 4,
-      baseUrl: urlOf(server),
-      scenarios: [SCENARIO],
-      userPrefix: 'ok',
-      durationMs: 30_000,
-      maxTurns: 30,
-    });
+    const result = await closedLoad(server, 4, 'ok', 30);
     expect(result.errors).toBe(0);
     expect(result.turns).toBe(30);
     expect(result.latencies).toHaveLength(30);
@@ -64,15 +66,7 @@ describe('bench load generator', () => {
           ? { status: 503, text }
           : { status: 200, text: turn > 1 ? '?' : text },
     );
-    const result = await runLoad({
-      mode: 'closed',
-      concurrency: 1,
-      baseUrl: urlOf(server),
-      scenarios: [SCENARIO],
-      userPrefix: 'bad',
-      durationMs: 30_000,
-      maxTurns: 3,
-    });
+    const result = await closedLoad(server, 1, 'bad', 3);
     expect(result.turns).toBe(3);
     expect(result.errors).toBe(2);
     expect(result.errorSamples).toEqual(['echo#1: unexpected reply "wrong"', 'echo#2: HTTP 503']);
