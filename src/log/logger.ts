@@ -20,13 +20,32 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       // Mask the finished line once: it covers messages, fields and what serializers made of
       // req/res/err alike. (Masking each field before serialization walked the whole request
       // object graph on every request line: 13% of a busy server's CPU.)
-      streamWrite: maskPersonalData,
+      streamWrite: maskLine,
     },
   };
   if (destination) return pino(options, destination);
   if (pretty)
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } });
   return pino(options, standardOutput());
+}
+
+/**
+ * How pino starts every line (level and time first, options as above), for times from 2001 to 2223:
+ * 13 digits not starting with 86 can hold no ID number (18), credit code (18) or mobile (11, or 13
+ * with 86 in front).
+ */
+const LINE_START = /^\{"level":\d+,"time":[1-7]\d{12}(?=,)/;
+
+/**
+ * `maskPersonalData` of a whole log line, without its start: the time's digits alone would send
+ * every line through the three masks (4-5 us a turn line, most of which say nothing personal).
+ */
+export function maskLine(line: string): string {
+  const start = LINE_START.exec(line)?.[0].length ?? 0;
+  if (start === 0) return maskPersonalData(line);
+  const rest = line.slice(start);
+  const masked = maskPersonalData(rest);
+  return masked === rest ? line : line.slice(0, start) + masked;
 }
 
 /** How long a line may wait in the buffer before it is written anyway (quiet hours). */
