@@ -41,6 +41,8 @@ const { values: flags } = parseArgs({
     'kefu-root': { type: 'string' },
     /** Start the servers without kefu's V8 flags (node's defaults). */
     'v8-default': { type: 'boolean', default: false },
+    /** More node/V8 flags for both servers, space-separated (`--v8-flags=--no-parallel-scavenge`). */
+    'v8-flags': { type: 'string', default: '' },
     /** Run every target this many times, alternating, and report each round's ratio and the median. */
     rounds: { type: 'string', default: '1' },
   },
@@ -70,7 +72,10 @@ const profiling = flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', flags['cp
  * larger young generation, fewer scavenges. The baseline gets it too; `--v8-default` runs both
  * without it.
  */
-const V8_FLAGS = flags['v8-default'] ? [] : ['--max-semi-space-size=64'];
+const V8_FLAGS = [
+  ...(flags['v8-default'] ? [] : ['--max-semi-space-size=64']),
+  ...flags['v8-flags'].split(' ').filter(Boolean),
+];
 
 const tty = process.stdout.isTTY;
 let lastLine = 0;
@@ -426,15 +431,15 @@ async function main() {
     } else if (!flags['skip-baseline']) {
       say('baseline: bench/baseline/server.ts is not there: kefu only');
     }
-    // Several rounds, kefu and the baseline alternating: a shared machine drifts, and one pair of
-    // runs can land on either side of it.
+    // Several rounds, kefu and the baseline alternating, which goes first too: a shared machine
+    // drifts, and one pair of runs can land on either side of it.
     const rounds = Math.max(1, Number(flags.rounds) || 1);
     const all: TargetFigures[][] = [];
     const ratios: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) say(`round ${round} of ${rounds}`);
       const results: TargetFigures[] = [];
-      for (const t of targets)
+      for (const t of round % 2 === 1 ? targets : [...targets].reverse())
         results.push(
           ...(await benchTarget(t, { port: redisServer.port, url: redisServer.url, pid: redisPid }, redis, logDir)),
         );
