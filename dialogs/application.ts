@@ -27,12 +27,25 @@ const userSaid = (event: ConversationEvent): UserSaidEvent | undefined =>
 const asking = (what: Asking) =>
   conversationSetup.assign(({ context }) => withDraft(context, { ...draftOf(context), asking: what }));
 
+/**
+ * `fillDraft` once per message and draft: the transition's guards read the filled draft to pick
+ * the next question, and its action keeps it.
+ */
+const fills = new WeakMap<UserSaidEvent, { from: FlowDraft; quiet: boolean; result: ReturnType<typeof fillDraft> }>();
+function fillOnce(from: FlowDraft, e: UserSaidEvent, quiet: boolean): ReturnType<typeof fillDraft> {
+  const last = fills.get(e);
+  if (last && last.from === from && last.quiet === quiet) return last.result;
+  const result = fillDraft(from, e, quiet);
+  fills.set(e, { from, quiet, result });
+  return result;
+}
+
 /** Read the user's words into the draft and say what was wrong or missing. */
 const fill = (quiet: boolean) =>
   conversationSetup.enqueueActions(({ context, event, enqueue }) => {
     const e = userSaid(event);
     if (!e) return;
-    const { draft, replies } = fillDraft(draftOf(context), e, quiet);
+    const { draft, replies } = fillOnce(draftOf(context), e, quiet);
     enqueue.assign(withDraft(context, draft));
     for (const params of replies) enqueue({ type: 'reply', params });
   });
@@ -71,6 +84,25 @@ const fieldState = (field: Field) =>
   });
 
 const ALL_FIELDS = [...new Set([...FIELD_ORDER.enterprise, ...FIELD_ORDER.personal])];
+
+/** What the flow asks for next with this draft: the user type, the next missing field, or consent. */
+type NextAsk = 'choosingType' | Field | 'consent';
+const nextAsk = (d: FlowDraft): NextAsk => (!d.userType ? 'choosingType' : (nextField(d) ?? 'consent'));
+const ASKS: readonly NextAsk[] = ['choosingType', ...ALL_FIELDS, 'consent'];
+
+/**
+ * The user's words read into the draft, then straight to the next question: what the `route`
+ * state would choose, in one transition instead of two (a microstep and an xstate snapshot less
+ * on every answer).
+ */
+const fillThenAsk = ASKS.map((next) => ({
+  guard: ({ context, event }: { context: ConversationContext; event: ConversationEvent }) => {
+    const e = userSaid(event);
+    return e !== undefined && nextAsk(fillOnce(draftOf(context), e, false).draft) === next;
+  },
+  actions: fill(false),
+  target: `.${next}`,
+}));
 
 /**
  * The application flow (SERVICE_PROCESS.md sections 1-2): user type, every field from whatever
@@ -111,7 +143,7 @@ export const applicationState = conversationSetup.createStateConfig({
       { guard: intentWithoutFields('hours'), actions: say('info.hours'), target: '.route' },
       { guard: intentWithoutFields('channels'), actions: say('info.channels'), target: '.route' },
       { guard: intentWithoutFields('help'), actions: say('application.help'), target: '.route' },
-      { actions: fill(false), target: '.route' },
+      ...fillThenAsk,
     ],
   },
   states: {
