@@ -16,8 +16,11 @@ import { interrupts } from './interrupts.js';
 import { say, sayMenu } from './replies.js';
 import { conversationSetup, type ConversationContext } from './setup.js';
 
+// One empty draft (frozen: drafts are never changed in place), so that reading it twice is the same object.
+const NO_DRAFT: FlowDraft = Object.freeze({});
 /** `context.flows.application`: the unfinished application; it stays for the session's lifetime. */
-export const draftOf = (context: ConversationContext): FlowDraft => (context.flows.application ?? {}) as FlowDraft;
+export const draftOf = (context: ConversationContext): FlowDraft =>
+  (context.flows.application as FlowDraft | undefined) ?? NO_DRAFT;
 const withDraft = (context: ConversationContext, draft: FlowDraft) => ({
   flows: { ...context.flows, application: draft },
 });
