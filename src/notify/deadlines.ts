@@ -140,15 +140,26 @@ export class SlaTicketStore implements TicketStore {
   ) {}
 
   async create(ticket: NewTicket, at: number, idempotencyKey: string): Promise<Ticket> {
+    let armed: string | undefined;
+    // The first step's timer goes out with the ticket's own writes (one round trip, not two).
     const created = await this.inner.create(
       { ...ticket, deadlines: this.deadlines.initialDeadlines(ticket, at) },
       at,
       idempotencyKey,
+      (fresh) => {
+        armed = fresh.number;
+        return this.arm(fresh);
+      },
     );
-    const step = stepOf(created.kind, created.status);
     // A redelivered request returns the first ticket: re-arming its timer is harmless, not if it fired.
-    if (step && !created.overdue) await this.deadlines.schedule(created, step);
+    // (A timer armed for a twin's number that lost finds no such ticket when due, and says nothing.)
+    if (armed !== created.number) await this.arm(created);
     return created;
+  }
+
+  private async arm(ticket: Ticket): Promise<void> {
+    const step = stepOf(ticket.kind, ticket.status);
+    if (step && !ticket.overdue) await this.deadlines.schedule(ticket, step);
   }
 
   get(number: string): Promise<Ticket | undefined> {

@@ -13,7 +13,12 @@ export class MemoryTicketStore implements TicketStore {
   private readonly byKey = new Map<string, string>();
   private readonly sequences = new Map<string, number>();
 
-  async create(ticket: NewTicket, at: number, idempotencyKey: string): Promise<Ticket> {
+  async create(
+    ticket: NewTicket,
+    at: number,
+    idempotencyKey: string,
+    alongside?: (ticket: Ticket) => Promise<unknown>,
+  ): Promise<Ticket> {
     const known = this.byKey.get(idempotencyKey);
     if (known) return structuredClone(this.tickets.get(known)!);
     const day = `${ticket.kind}:${ticketDay(at)}`;
@@ -22,6 +27,7 @@ export class MemoryTicketStore implements TicketStore {
     const created = newTicket(ticket, formatTicketNumber(ticket.kind, at, seq), at);
     this.tickets.set(created.number, created);
     this.byKey.set(idempotencyKey, created.number);
+    await alongside?.(structuredClone(created));
     return structuredClone(created);
   }
 

@@ -11,11 +11,11 @@ import {
   type TicketStatus,
 } from '../domain/ticket.js';
 import { clampLimit, newTicket, newestFirst } from './ticket-shape.js';
-import { CREATE_TICKET, NEXT_SEQ, UPDATE_TICKET } from './ticket-scripts.js';
+import { CREATE_TICKET, NEXT_NUMBER, UPDATE_TICKET } from './ticket-scripts.js';
 import type { NewTicket, TicketCounts, TicketQuery, TicketStore } from './ticket-store.js';
 
 interface TicketCommands {
-  kefuNextSeq(seq: string, ttlMs: number): Promise<number>;
+  kefuNextNumber(idem: string, seq: string, ttlMs: number): Promise<['existing', string] | ['seq', number]>;
   kefuCreateTicket(...args: (string | number)[]): Promise<string>;
   kefuUpdateTicket(...args: (string | number)[]): Promise<number>;
 }
@@ -54,7 +54,7 @@ export class RedisTicketStore implements TicketStore {
   constructor(redis: Redis, options: Partial<RedisTicketStoreOptions> = {}) {
     this.o = { ...DEFAULTS, ...options };
     if (!('kefuCreateTicket' in redis)) {
-      redis.defineCommand('kefuNextSeq', { numberOfKeys: 1, lua: NEXT_SEQ });
+      redis.defineCommand('kefuNextNumber', { numberOfKeys: 2, lua: NEXT_NUMBER });
       redis.defineCommand('kefuCreateTicket', { numberOfKeys: 5, lua: CREATE_TICKET });
       redis.defineCommand('kefuUpdateTicket', { numberOfKeys: 3, lua: UPDATE_TICKET });
     }
@@ -69,14 +69,18 @@ export class RedisTicketStore implements TicketStore {
   private statusKey = (kind: TicketKind, status: TicketStatus) => this.key('status', kind, status);
   private kindKey = (kind: TicketKind) => this.key('kind', kind);
 
-  async create(ticket: NewTicket, at: number, idempotencyKey: string): Promise<Ticket> {
+  async create(
+    ticket: NewTicket,
+    at: number,
+    idempotencyKey: string,
+    alongside?: (ticket: Ticket) => Promise<unknown>,
+  ): Promise<Ticket> {
     const idem = this.key('idem', idempotencyKey);
-    // A replay usually finds the key here and does not burn a number; the script re-checks.
-    const replayed = await this.redis.get(idem);
-    if (replayed) return this.must(replayed);
-    const seq = await this.redis.kefuNextSeq(this.key('seq', ticket.kind, ticketDay(at)), 3 * DAY_MS);
-    const fresh = newTicket(ticket, formatTicketNumber(ticket.kind, at, Number(seq)), at);
-    const number = await this.redis.kefuCreateTicket(
+    // A replay usually finds its ticket here and does not burn a number; the create script re-checks.
+    const next = await this.redis.kefuNextNumber(idem, this.key('seq', ticket.kind, ticketDay(at)), 3 * DAY_MS);
+    if (next[0] === 'existing') return this.must(next[1]);
+    const fresh = newTicket(ticket, formatTicketNumber(ticket.kind, at, Number(next[1])), at);
+    const creating = this.redis.kefuCreateTicket(
       idem,
       this.ticketKey(fresh.number),
       this.userKey(fresh.channel, fresh.userId),
@@ -87,6 +91,8 @@ export class RedisTicketStore implements TicketStore {
       at,
       this.o.idempotencyTtlMs,
     );
+    // Sent in the same event-loop turn, so in the same write as the create (see TicketStore.create).
+    const [number] = await Promise.all([creating, alongside?.(fresh)]);
     return number === fresh.number ? fresh : this.must(number);
   }
 

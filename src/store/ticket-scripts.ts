@@ -4,11 +4,17 @@
  * pointing at nothing.
  */
 
-/** KEYS: seq. ARGV: ttlMs. The day's next number; the counter outlives its day a little. */
-export const NEXT_SEQ = `
-local n = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return n
+/**
+ * KEYS: idem, seq. ARGV: ttlMs. The ticket already made for this idempotency key ({'existing', number}),
+ * else the day's next number ({'seq', n}; the counter outlives its day a little): a replay finds its
+ * ticket without burning a number, in the same round trip.
+ */
+export const NEXT_NUMBER = `
+local existing = redis.call('GET', KEYS[1])
+if existing then return {'existing', existing} end
+local n = redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return {'seq', n}
 `;
 
 /** KEYS: idem, ticket, byUser, byStatus, byKind. ARGV: number, json, score, idemTtlMs.

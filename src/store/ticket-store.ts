@@ -28,8 +28,16 @@ export interface TicketStore {
   /**
    * Create a ticket. The same `idempotencyKey` (the turn key of the message that asked for it)
    * returns the ticket created the first time, so a redelivered message never makes two.
+   * `alongside` (its SLA timer) is started with the new ticket's writes, in the same round trip
+   * where the store can; it is called only when this call makes the ticket, and may still run if
+   * a twin delivery made it first (it must be harmless then).
    */
-  create(ticket: NewTicket, at: number, idempotencyKey: string): Promise<Ticket>;
+  create(
+    ticket: NewTicket,
+    at: number,
+    idempotencyKey: string,
+    alongside?: (ticket: Ticket) => Promise<unknown>,
+  ): Promise<Ticket>;
   get(number: string): Promise<Ticket | undefined>;
   /** Change status with the lifecycle check; throws DomainError KEFU_ILLEGAL_TRANSITION / KEFU_UNKNOWN_TICKET. */
   transition(number: string, to: TicketStatus, by: string, at: number, note?: string): Promise<Ticket>;

@@ -1,6 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Kefu } from '../../src/main.js';
 import { SlaDeadlines } from '../../src/notify/deadlines.js';
+import { Notify } from '../../src/notify/notify.js';
+import { createRedis } from '../../src/store/redis-client.js';
+import { RedisTicketStore } from '../../src/store/redis-ticket-store.js';
 import { HOUR, MONDAY_10, clockAt, delayNotices, kefuWith, outbox, submitApplication } from './helpers.js';
 
 let kefu: Kefu | undefined;
@@ -61,5 +65,42 @@ describe('review deadline with a controllable clock (in-memory stores)', () => {
     expect(delayNotices(await outbox(kefu, 'ontime-1'))).toHaveLength(0);
     expect((await kefu.tickets.get(ticket.number))?.overdue).toBeFalsy();
     expect(await kefu.notify.getSlaCounters()).toEqual({});
+  });
+});
+
+describe('creating a ticket with its deadline (Redis)', () => {
+  it('takes two round trips: its number, then the ticket and its timer in one write', async () => {
+    const own = createRedis(inject('redisUrl'));
+    try {
+      const clock = clockAt(MONDAY_10);
+      const notify = new Notify({ redis: own, clock, logger: pino({ level: 'silent' }) });
+      const tickets = notify.trackTickets(
+        new RedisTicketStore(own, { namespace: `trips-${process.pid}-${Date.now()}` }),
+      );
+      const kefuLike = { tickets } as unknown as Kefu;
+      await submitApplication(kefuLike, 'trips-warm', clock.t); // scripts loaded on this connection
+      // Commands sent in one event-loop turn leave in one write (coalesceWrites): group them so.
+      const writes: string[][] = [];
+      let open = false;
+      const target = own as unknown as { sendCommand: (command: { name: string }, ...rest: unknown[]) => unknown };
+      const send = target.sendCommand.bind(own);
+      target.sendCommand = (command, ...rest) => {
+        if (!open) {
+          open = true;
+          writes.push([]);
+          setImmediate(() => (open = false));
+        }
+        writes.at(-1)!.push(command.name);
+        return send(command, ...rest);
+      };
+      const ticket = await submitApplication(kefuLike, 'trips-1', clock.t);
+      expect(writes).toEqual([['evalsha'], ['evalsha', 'multi', 'hset', 'hdel', 'zadd', 'exec']]);
+      // Both landed: the ticket, and the timer of the step it waits on (review).
+      expect(await tickets.get(ticket.number)).toEqual(ticket);
+      const timer = await notify.store.get(SlaDeadlines.timerId(ticket.number, 'review', ticket.deadlines.review!));
+      expect(timer?.at).toBe(ticket.deadlines.review);
+    } finally {
+      own.disconnect();
+    }
   });
 });

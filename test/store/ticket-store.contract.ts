@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApplicationDetails } from '../../src/domain/ticket.js';
+import type { ApplicationDetails, Ticket } from '../../src/domain/ticket.js';
 import type { NewTicket, TicketStore } from '../../src/store/ticket-store.js';
 
 export interface TicketStoreHarness {
@@ -102,6 +102,29 @@ export function ticketStoreContract(name: string, make: () => Promise<TicketStor
         expect(again).toEqual(first);
         expect(new Set(racing.map((t) => t.number)).size).toBe(1);
         expect(await store.listByUser('web', d.userId)).toHaveLength(2);
+      }),
+    );
+
+    it(
+      'starts the work alongside a create with the new ticket, and not for a replay',
+      withStore(async (store) => {
+        const seen: Ticket[] = [];
+        const alongside = async (t: Ticket) => void seen.push(t);
+        const first = await store.create(draft(), AT, 'with-1', alongside);
+        expect(seen).toEqual([first]);
+        expect(await store.create(draft(), AT + 1, 'with-1', alongside)).toEqual(first);
+        expect(seen).toHaveLength(1);
+        // What it does to the ticket it was given is its own affair: the store keeps its copy.
+        seen[0]!.status = 'closed';
+        expect((await store.get(first.number))?.status).toBe('submitted');
+        // A failure alongside fails the create, whose ticket a redelivery then finds.
+        const failing = store.create(draft(), AT, 'with-2', async () => {
+          throw new Error('timer store down');
+        });
+        await expect(failing).rejects.toThrow('timer store down');
+        const retried = await store.create(draft(), AT, 'with-2', alongside);
+        expect(retried.number).toMatch(/^YD261125\d{6}$/);
+        expect(seen).toHaveLength(1);
       }),
     );
 
