@@ -49,7 +49,7 @@ export class SlaDeadlines {
 
   /** Deadlines for a ticket about to be created (its first step), the caller's own winning. */
   initialDeadlines(ticket: NewTicket, at: number): Record<string, number> {
-    const status: TicketStatus = ticket.kind === 'application' ? 'submitted' : 'received';
+    const status: TicketStatus = ticket.then?.to ?? (ticket.kind === 'application' ? 'submitted' : 'received');
     const step = stepOf(ticket.kind, status);
     const computed = step ? this.o.sla.deadlinesFor(ticket.kind, step, at, ticket.feedback?.urgency) : {};
     return { ...(computed as Record<string, number>), ...ticket.deadlines };

@@ -130,12 +130,14 @@ export function feedbackEffects(deps: FeedbackEffectDeps): Pick<EffectHandlers, 
         locale: ctx.locale,
         deadlines,
         feedback,
+        // Classified at intake, in the creating write: staff see it already sorted (received -> classified).
+        then: { to: 'classified', by: 'system', note: feedback.explanation.join('; ') },
       },
       ctx.now,
       // A redelivered message (same turn key) gets the ticket created the first time.
       ctx.turnKey,
     );
-    // Classified at intake: staff see it already sorted (received -> classified).
+    // A ticket an earlier version left unclassified (received) is classified now.
     const classified =
       ticket.status === 'received'
         ? await deps.tickets.transition(ticket.number, 'classified', 'system', ctx.now, feedback.explanation.join('; '))

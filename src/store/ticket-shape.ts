@@ -1,7 +1,7 @@
-import type { Ticket } from '../domain/ticket.js';
+import { transitionTicket, type Ticket } from '../domain/ticket.js';
 import type { NewTicket } from './ticket-store.js';
 
-/** A fresh ticket as every store makes it: first status, one history line by the user. */
+/** A fresh ticket as every store makes it: first status, one history line by the user (and its first move, if any). */
 export function newTicket(t: NewTicket, number: string, at: number): Ticket {
   const status = t.kind === 'application' ? 'submitted' : 'received';
   const ticket: Ticket = {
@@ -19,7 +19,7 @@ export function newTicket(t: NewTicket, number: string, at: number): Ticket {
   };
   if (t.application) ticket.application = structuredClone(t.application);
   if (t.feedback) ticket.feedback = structuredClone(t.feedback);
-  return ticket;
+  return t.then ? transitionTicket(ticket, t.then.to, t.then.by, at, t.then.note) : ticket;
 }
 
 /** Newest first; the number breaks ties so that order is total (same-millisecond tickets). */

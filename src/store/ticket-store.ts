@@ -9,6 +9,11 @@ export interface NewTicket {
   conversationId: string;
   locale: Locale;
   deadlines?: Record<string, number>;
+  /**
+   * A first move made with the creation, in the same write (feedback classified at intake): its
+   * history line follows the creation's, with the lifecycle's check.
+   */
+  then?: { to: TicketStatus; by: string; note?: string };
   application?: ApplicationDetails;
   feedback?: FeedbackDetails;
 }

@@ -106,6 +106,32 @@ export function ticketStoreContract(name: string, make: () => Promise<TicketStor
     );
 
     it(
+      'makes a first move with the creation: its history line after the creation, indexed by the new status',
+      withStore(async (store) => {
+        const t = await store.create(
+          { ...draft('feedback'), then: { to: 'classified', by: 'system', note: 'category: billing' } },
+          AT,
+          'then-1',
+        );
+        expect(t.status).toBe('classified');
+        expect(t.history).toEqual([
+          { at: AT, from: null, to: 'received', by: 'user' },
+          { at: AT, from: 'received', to: 'classified', by: 'system', note: 'category: billing' },
+        ]);
+        expect(await store.get(t.number)).toEqual(t);
+        expect((await store.list({ kind: 'feedback', status: 'classified' })).map((x) => x.number)).toContain(t.number);
+        expect((await store.list({ kind: 'feedback', status: 'received' })).map((x) => x.number)).not.toContain(
+          t.number,
+        );
+        // The lifecycle still decides: a move it does not allow makes no ticket.
+        await expect(store.create({ ...draft(), then: { to: 'closed', by: 'system' } }, AT, 'then-2')).rejects.toThrow(
+          /not allowed/,
+        );
+        expect(await store.create(draft(), AT, 'then-2')).toMatchObject({ status: 'submitted' });
+      }),
+    );
+
+    it(
       'starts the work alongside a create with the new ticket, and not for a replay',
       withStore(async (store) => {
         const seen: Ticket[] = [];
