@@ -39,8 +39,11 @@ export function handoffEffects(service: HandoffService): HandoffEffectHandlers {
     },
 
     async forwardToAgent(params, ctx) {
-      await service.forward(ctx.conversationId, params.text, ctx.now);
-      const h = await store.get(ctx.conversationId);
+      // The words go out while the handoff is read: one round trip for both.
+      const [, h] = await Promise.all([
+        service.forward(ctx.conversationId, params.text, ctx.now),
+        store.get(ctx.conversationId),
+      ]);
       if (h?.state === 'pending')
         return {
           type: 'lookup.result',

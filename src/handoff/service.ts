@@ -98,9 +98,12 @@ export class HandoffService {
   async request(target: Required<ConversationTarget>, reason: HandoffReason, preview: string): Promise<QueueStatus> {
     const now = this.d.clock.now();
     if (!withinAgentHours(this.d.hours, now)) return { state: 'closed', hours: formatAgentHours(this.d.hours) };
-    const existing = await this.d.store.get(target.conversationId);
+    // Read together (one round trip): the topic is wasted only when a handoff is already open.
+    const [existing, intent] = await Promise.all([
+      this.d.store.get(target.conversationId),
+      this.topicOf(target.conversationId, target.locale, reason),
+    ]);
     if (!isActive(existing)) {
-      const intent = await this.topicOf(target.conversationId, target.locale, reason);
       const { created } = await this.d.store.request({
         ...target,
         reason,
@@ -109,16 +112,21 @@ export class HandoffService {
         requestedAt: now,
       });
       if (created) {
-        await this.d.bus.publish({ type: 'queue.changed' });
-        // The platform's own handoff protocol is a courtesy: our queue has the conversation either way.
-        await this.d
-          .notifyHandoff?.({
-            conversationId: target.conversationId,
-            channel: target.channel,
-            userId: target.userId,
-            reason,
-          })
-          .catch(() => {});
+        // Agents hear of it while the user's place is read: one round trip for both.
+        const [, status] = await Promise.all([
+          this.d.bus.publish({ type: 'queue.changed' }),
+          this.status(target.conversationId),
+          // The platform's own handoff protocol is a courtesy: our queue has the conversation either way.
+          this.d
+            .notifyHandoff?.({
+              conversationId: target.conversationId,
+              channel: target.channel,
+              userId: target.userId,
+              reason,
+            })
+            .catch(() => {}),
+        ]);
+        return status;
       }
     }
     return this.status(target.conversationId);
@@ -126,10 +134,15 @@ export class HandoffService {
 
   /** Where a conversation stands in the queue, with an estimated wait. */
   async status(conversationId: string): Promise<QueueStatus> {
-    const h = await this.d.store.get(conversationId);
+    // Read together, in one round trip; position and agents are not needed when it is assigned.
+    const [h, queued, agents] = await Promise.all([
+      this.d.store.get(conversationId),
+      this.d.store.position(conversationId),
+      this.d.store.online(this.d.clock.now()),
+    ]);
     if (h?.state === 'assigned') return { state: 'assigned', ...(h.agent ? { agent: h.agent } : {}) };
-    const position = (await this.d.store.position(conversationId)) ?? 1;
-    const online = (await this.d.store.online(this.d.clock.now())).length;
+    const position = queued ?? 1;
+    const online = agents.length;
     const waitMinutes = Math.max(1, Math.ceil((position * this.d.avgMinutes) / Math.max(1, online)));
     return { state: 'pending', position, waitMinutes, agentsOnline: online };
   }

@@ -53,3 +53,47 @@ describe('web outbox written by the turn commit (Redis)', () => {
     }
   });
 });
+
+describe('Redis round trips of the turns around a handoff', () => {
+  let kefu: Kefu;
+  /** Writes to Redis (commands of one event-loop turn leave in one write) that touch `user`'s keys or ids. */
+  let writesFor: (user: string, turn: () => Promise<unknown>) => Promise<number>;
+  beforeAll(async () => {
+    kefu = await testKefu({ REDIS_URL: inject('redisUrl'), RATE_LIMIT_IP_PER_MINUTE: '0' });
+    await kefu.redis!.ping();
+    const writes: { args: unknown[] }[][] = [];
+    let open = false;
+    const target = kefu.redis as unknown as {
+      sendCommand: (command: { args: unknown[] }, ...rest: unknown[]) => unknown;
+    };
+    const send = target.sendCommand.bind(kefu.redis);
+    target.sendCommand = (command, ...rest) => {
+      if (!open) {
+        open = true;
+        writes.push([]);
+        setImmediate(() => (open = false));
+      }
+      writes.at(-1)!.push(command);
+      return send(command, ...rest);
+    };
+    writesFor = async (user, turn) => {
+      writes.length = 0;
+      await turn();
+      // Timers and analytics of other conversations may write meanwhile: only this user's count.
+      return writes.filter((w) => w.some((c) => c.args.some((a) => String(a).includes(user)))).length;
+    };
+  });
+  afterAll(async () => kefu.close());
+
+  const say = (userId: string, text: string) => () =>
+    kefu.app.inject({ method: 'POST', url: '/api/web/messages', payload: { userId, text } });
+
+  it('asks for an agent in 7 round trips and passes a message on while waiting in 4', async () => {
+    const user = uniqueUser('handoff-trips');
+    expect(await writesFor(user, say(user, '你好'))).toBe(2);
+    // Start, the handoff and the transcript, the queue script, publish with place and agents online,
+    // the expiry timer, commit, and the live-replies observer's read.
+    expect(await writesFor(user, say(user, '转人工'))).toBeLessThanOrEqual(7);
+    expect(await writesFor(user, say(user, '还要等多久'))).toBeLessThanOrEqual(4);
+  });
+});
