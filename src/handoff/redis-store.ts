@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { HandoffEndReason } from '../core/effect.js';
 import { maskedLine } from '../domain/pii-mask.js';
+import { LeanScript } from '../store/lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
 import type {
   Handoff,
@@ -95,6 +96,12 @@ redis.call('ZREM', KEYS[2], ARGV[4])
 redis.call('HDEL', KEYS[3], ARGV[4])
 return {'ok', out}`;
 
+// EVALSHA with the arguments encoded once (src/store/lean-script.ts), not the source every call.
+const requestScript = new LeanScript(REQUEST, 3);
+const claimScript = new LeanScript(CLAIM, 3);
+const transferScript = new LeanScript(TRANSFER, 2);
+const endScript = new LeanScript(END, 3);
+
 function holdResult(raw: unknown): HoldResult {
   const [what, value] = raw as [string, string | undefined];
   if (what === 'ok') return { ok: true, handoff: JSON.parse(value!) as Handoff };
@@ -111,15 +118,11 @@ export class RedisHandoffStore implements HandoffStore {
 
   async request(handoff: NewHandoff): Promise<{ handoff: Handoff; created: boolean }> {
     const fresh: Handoff = { ...handoff, state: 'pending' };
-    const [created, json] = (await this.redis.eval(
-      REQUEST,
-      3,
-      k.handoff(handoff.conversationId),
-      k.queue,
-      k.seq,
-      JSON.stringify(fresh),
-      handoff.conversationId,
-    )) as [number, string];
+    const [created, json] = await requestScript.call<[number, string]>(
+      this.redis,
+      [k.handoff(handoff.conversationId), k.queue, k.seq],
+      [JSON.stringify(fresh), handoff.conversationId],
+    );
     return { handoff: JSON.parse(json) as Handoff, created: created === 1 };
   }
 
@@ -148,29 +151,22 @@ export class RedisHandoffStore implements HandoffStore {
 
   async claim(conversationId: string, agent: string, at: number): Promise<HoldResult> {
     return holdResult(
-      await this.redis.eval(CLAIM, 3, k.handoff(conversationId), k.queue, k.held, agent, at, conversationId),
+      await claimScript.call(this.redis, [k.handoff(conversationId), k.queue, k.held], [agent, at, conversationId]),
     );
   }
 
   async transfer(conversationId: string, from: string, to: string, at: number): Promise<HoldResult> {
     return holdResult(
-      await this.redis.eval(TRANSFER, 2, k.handoff(conversationId), k.held, from, to, at, conversationId),
+      await transferScript.call(this.redis, [k.handoff(conversationId), k.held], [from, to, at, conversationId]),
     );
   }
 
   async end(conversationId: string, reason: HandoffEndReason, at: number, by?: string): Promise<HoldResult> {
     return holdResult(
-      await this.redis.eval(
-        END,
-        3,
-        k.handoff(conversationId),
-        k.queue,
-        k.held,
-        reason,
-        at,
-        by ?? '',
-        conversationId,
-        ENDED_TTL_MS,
+      await endScript.call(
+        this.redis,
+        [k.handoff(conversationId), k.queue, k.held],
+        [reason, at, by ?? '', conversationId, ENDED_TTL_MS],
       ),
     );
   }

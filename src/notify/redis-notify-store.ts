@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LeanScript } from '../store/lean-script.js';
 import type { DeadLetter, NotifyStore } from './notify-store.js';
 import type { TimerRecord, TimerStore } from './scheduler.js';
 
@@ -47,6 +48,11 @@ return 1
 `;
 
 /** Timers in a sorted set (score = due time) with an atomic Lua claim; once-keys, counters, dead letters. */
+// EVALSHA with the arguments encoded once (src/store/lean-script.ts), not the source every call.
+const claimScript = new LeanScript(CLAIM, 3);
+const ackScript = new LeanScript(ACK, 3);
+const countOnceScript = new LeanScript(COUNT_ONCE, 2);
+
 export class RedisNotifyStore implements TimerStore, NotifyStore {
   constructor(private readonly redis: Redis) {}
 
@@ -65,7 +71,11 @@ export class RedisNotifyStore implements TimerStore, NotifyStore {
   }
 
   async claimDue(now: number, limit: number, leaseUntil: number, token: string): Promise<TimerRecord[]> {
-    const raw = (await this.redis.eval(CLAIM, 3, DUE, DATA, CLAIMS, now, limit, leaseUntil, token)) as string[];
+    const raw = await claimScript.call<(string | null)[]>(
+      this.redis,
+      [DUE, DATA, CLAIMS],
+      [now, limit, leaseUntil, token],
+    );
     const out: TimerRecord[] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const payload = raw[i + 1];
@@ -77,7 +87,7 @@ export class RedisNotifyStore implements TimerStore, NotifyStore {
   }
 
   async ack(id: string, token: string): Promise<void> {
-    await this.redis.eval(ACK, 3, DUE, DATA, CLAIMS, id, token);
+    await ackScript.call(this.redis, [DUE, DATA, CLAIMS], [id, token]);
   }
 
   async get(id: string): Promise<TimerRecord | undefined> {
@@ -94,13 +104,10 @@ export class RedisNotifyStore implements TimerStore, NotifyStore {
   }
 
   async countOnce(eventId: string, counters: string[]): Promise<boolean> {
-    const res = await this.redis.eval(
-      COUNT_ONCE,
-      2,
-      `kefu:{sla}:counted:${eventId}`,
-      COUNTERS,
-      30 * 86_400_000,
-      ...counters,
+    const res = await countOnceScript.call(
+      this.redis,
+      [`kefu:{sla}:counted:${eventId}`, COUNTERS],
+      [30 * 86_400_000, ...counters],
     );
     return res === 1;
   }
