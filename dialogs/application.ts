@@ -154,12 +154,10 @@ export const applicationState = conversationSetup.createStateConfig({
       always: [
         // The words that started the flow may already ask for the business hall.
         { guard: ({ event }) => wantsOffline(userSaid(event)?.text ?? ''), target: 'offline' },
-        { guard: ({ context }) => !draftOf(context).userType, target: 'choosingType' },
-        ...ALL_FIELDS.map((field) => ({
-          guard: ({ context }: { context: ConversationContext }) => nextField(draftOf(context)) === field,
-          target: field,
+        ...ASKS.map((next) => ({
+          guard: ({ context }: { context: ConversationContext }) => nextAsk(draftOf(context)) === next,
+          target: next,
         })),
-        { target: 'consent' },
       ],
     },
     choosingType: {

@@ -47,12 +47,12 @@ for i = 2, #ARGV do redis.call('HINCRBY', KEYS[2], ARGV[i], 1) end
 return 1
 `;
 
-/** Timers in a sorted set (score = due time) with an atomic Lua claim; once-keys, counters, dead letters. */
 // EVALSHA with the arguments encoded once (src/store/lean-script.ts), not the source every call.
 const claimScript = new LeanScript(CLAIM, 3);
 const ackScript = new LeanScript(ACK, 3);
 const countOnceScript = new LeanScript(COUNT_ONCE, 2);
 
+/** Timers in a sorted set (score = due time) with an atomic Lua claim; once-keys, counters, dead letters. */
 export class RedisNotifyStore implements TimerStore, NotifyStore {
   constructor(private readonly redis: Redis) {}
 

@@ -121,6 +121,7 @@ export function feedbackEffects(deps: FeedbackEffectDeps): Pick<EffectHandlers, 
     if (params.kind !== 'feedback') return deps.base.createTicket?.(params, ctx);
     const feedback = await refined(feedbackDetails(params.draft, departments));
     const deadlines = sla.deadlinesFor('feedback', 'reply', ctx.now, feedback.urgency) as Record<string, number>;
+    const classify = { to: 'classified', by: 'system', note: feedback.explanation.join('; ') } as const;
     const ticket = await deps.tickets.create(
       {
         kind: 'feedback',
@@ -131,7 +132,7 @@ export function feedbackEffects(deps: FeedbackEffectDeps): Pick<EffectHandlers, 
         deadlines,
         feedback,
         // Classified at intake, in the creating write: staff see it already sorted (received -> classified).
-        then: { to: 'classified', by: 'system', note: feedback.explanation.join('; ') },
+        then: classify,
       },
       ctx.now,
       // A redelivered message (same turn key) gets the ticket created the first time.
@@ -140,7 +141,7 @@ export function feedbackEffects(deps: FeedbackEffectDeps): Pick<EffectHandlers, 
     // A ticket an earlier version left unclassified (received) is classified now.
     const classified =
       ticket.status === 'received'
-        ? await deps.tickets.transition(ticket.number, 'classified', 'system', ctx.now, feedback.explanation.join('; '))
+        ? await deps.tickets.transition(ticket.number, classify.to, classify.by, ctx.now, classify.note)
         : ticket;
     return { type: 'ticket.created', number: classified.number, at: ctx.now, deadlines: classified.deadlines };
   };

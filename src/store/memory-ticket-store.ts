@@ -2,7 +2,7 @@ import type { ChannelId } from '../core/message.js';
 import { DomainError, ERROR_CODES } from '../domain/errors.js';
 import { formatTicketNumber, ticketDay, transitionTicket, type Ticket, type TicketStatus } from '../domain/ticket.js';
 import { clampLimit, newTicket, newestFirst } from './ticket-shape.js';
-import type { NewTicket, TicketCounts, TicketQuery, TicketStore } from './ticket-store.js';
+import type { Alongside, NewTicket, TicketCounts, TicketQuery, TicketStore } from './ticket-store.js';
 
 /**
  * Tickets in process memory (the embedded default without REDIS_URL). Every read-change-write
@@ -13,12 +13,7 @@ export class MemoryTicketStore implements TicketStore {
   private readonly byKey = new Map<string, string>();
   private readonly sequences = new Map<string, number>();
 
-  async create(
-    ticket: NewTicket,
-    at: number,
-    idempotencyKey: string,
-    alongside?: (ticket: Ticket) => Promise<unknown>,
-  ): Promise<Ticket> {
+  async create(ticket: NewTicket, at: number, idempotencyKey: string, alongside?: Alongside): Promise<Ticket> {
     const known = this.byKey.get(idempotencyKey);
     if (known) return structuredClone(this.tickets.get(known)!);
     const day = `${ticket.kind}:${ticketDay(at)}`;

@@ -12,7 +12,7 @@ import {
 } from '../domain/ticket.js';
 import { clampLimit, newTicket, newestFirst } from './ticket-shape.js';
 import { CREATE_TICKET, NEXT_NUMBER, UPDATE_TICKET } from './ticket-scripts.js';
-import type { NewTicket, TicketCounts, TicketQuery, TicketStore } from './ticket-store.js';
+import type { Alongside, NewTicket, TicketCounts, TicketQuery, TicketStore } from './ticket-store.js';
 
 interface TicketCommands {
   kefuNextNumber(idem: string, seq: string, ttlMs: number): Promise<['existing', string] | ['seq', number]>;
@@ -69,12 +69,7 @@ export class RedisTicketStore implements TicketStore {
   private statusKey = (kind: TicketKind, status: TicketStatus) => this.key('status', kind, status);
   private kindKey = (kind: TicketKind) => this.key('kind', kind);
 
-  async create(
-    ticket: NewTicket,
-    at: number,
-    idempotencyKey: string,
-    alongside?: (ticket: Ticket) => Promise<unknown>,
-  ): Promise<Ticket> {
+  async create(ticket: NewTicket, at: number, idempotencyKey: string, alongside?: Alongside): Promise<Ticket> {
     const idem = this.key('idem', idempotencyKey);
     // A replay usually finds its ticket here and does not burn a number; the create script re-checks.
     const next = await this.redis.kefuNextNumber(idem, this.key('seq', ticket.kind, ticketDay(at)), 3 * DAY_MS);

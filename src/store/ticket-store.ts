@@ -18,6 +18,9 @@ export interface NewTicket {
   feedback?: FeedbackDetails;
 }
 
+/** Work started with a new ticket's writes (see `TicketStore.create`). */
+export type Alongside = (ticket: Ticket) => Promise<unknown>;
+
 export interface TicketQuery {
   kind?: TicketKind;
   status?: TicketStatus;
@@ -37,12 +40,7 @@ export interface TicketStore {
    * where the store can; it is called only when this call makes the ticket, and may still run if
    * a twin delivery made it first (it must be harmless then).
    */
-  create(
-    ticket: NewTicket,
-    at: number,
-    idempotencyKey: string,
-    alongside?: (ticket: Ticket) => Promise<unknown>,
-  ): Promise<Ticket>;
+  create(ticket: NewTicket, at: number, idempotencyKey: string, alongside?: Alongside): Promise<Ticket>;
   get(number: string): Promise<Ticket | undefined>;
   /** Change status with the lifecycle check; throws DomainError KEFU_ILLEGAL_TRANSITION / KEFU_UNKNOWN_TICKET. */
   transition(number: string, to: TicketStatus, by: string, at: number, note?: string): Promise<Ticket>;

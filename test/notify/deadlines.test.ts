@@ -5,6 +5,7 @@ import { SlaDeadlines } from '../../src/notify/deadlines.js';
 import { Notify } from '../../src/notify/notify.js';
 import { createRedis } from '../../src/store/redis-client.js';
 import { RedisTicketStore } from '../../src/store/redis-ticket-store.js';
+import { recordWrites } from '../support/redis-writes.js';
 import { HOUR, MONDAY_10, clockAt, delayNotices, kefuWith, outbox, submitApplication } from './helpers.js';
 
 let kefu: Kefu | undefined;
@@ -79,22 +80,12 @@ describe('creating a ticket with its deadline (Redis)', () => {
       );
       const kefuLike = { tickets } as unknown as Kefu;
       await submitApplication(kefuLike, 'trips-warm', clock.t); // scripts loaded on this connection
-      // Commands sent in one event-loop turn leave in one write (coalesceWrites): group them so.
-      const writes: string[][] = [];
-      let open = false;
-      const target = own as unknown as { sendCommand: (command: { name: string }, ...rest: unknown[]) => unknown };
-      const send = target.sendCommand.bind(own);
-      target.sendCommand = (command, ...rest) => {
-        if (!open) {
-          open = true;
-          writes.push([]);
-          setImmediate(() => (open = false));
-        }
-        writes.at(-1)!.push(command.name);
-        return send(command, ...rest);
-      };
+      const writes = recordWrites(own);
       const ticket = await submitApplication(kefuLike, 'trips-1', clock.t);
-      expect(writes).toEqual([['evalsha'], ['evalsha', 'multi', 'hset', 'hdel', 'zadd', 'exec']]);
+      expect(writes.map((w) => w.map((c) => c.name))).toEqual([
+        ['evalsha'],
+        ['evalsha', 'multi', 'hset', 'hdel', 'zadd', 'exec'],
+      ]);
       // Both landed: the ticket, and the timer of the step it waits on (review).
       expect(await tickets.get(ticket.number)).toEqual(ticket);
       const timer = await notify.store.get(SlaDeadlines.timerId(ticket.number, 'review', ticket.deadlines.review!));

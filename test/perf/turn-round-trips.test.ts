@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Kefu } from '../../src/main.js';
 import { testKefu, uniqueUser } from '../support/kefu.js';
+import { recordWrites } from '../support/redis-writes.js';
 
 /** The web answers are written to the outbox by the commit script itself (one round trip less). */
 describe('web outbox written by the turn commit (Redis)', () => {
@@ -61,21 +62,7 @@ describe('Redis round trips of the turns around a handoff', () => {
   beforeAll(async () => {
     kefu = await testKefu({ REDIS_URL: inject('redisUrl'), RATE_LIMIT_IP_PER_MINUTE: '0' });
     await kefu.redis!.ping();
-    const writes: { args: unknown[] }[][] = [];
-    let open = false;
-    const target = kefu.redis as unknown as {
-      sendCommand: (command: { args: unknown[] }, ...rest: unknown[]) => unknown;
-    };
-    const send = target.sendCommand.bind(kefu.redis);
-    target.sendCommand = (command, ...rest) => {
-      if (!open) {
-        open = true;
-        writes.push([]);
-        setImmediate(() => (open = false));
-      }
-      writes.at(-1)!.push(command);
-      return send(command, ...rest);
-    };
+    const writes = recordWrites(kefu.redis!);
     writesFor = async (user, turn) => {
       writes.length = 0;
       await turn();
