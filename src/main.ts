@@ -195,7 +195,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     maxTextLength: config.MAX_TEXT_LENGTH,
     observer: allObservers(
       metrics,
-      liveReplies(handoff.d.store, handoff.d.bus, (err) => logger.warn({ err }, 'reply not shown to agents')),
+      liveReplies(handoff.d.bus, (err) => logger.warn({ err }, 'reply not shown to agents')),
     ),
   });
   metrics.attach({

@@ -73,6 +73,15 @@ export interface EffectContext {
   now: number;
   /** The user's text this turn, when the turn came from the user. */
   text?: string;
+  /**
+   * Send `work` with the turn's commit, in the same write, instead of now: one round trip less,
+   * for work nothing later in the turn waits on (a timer, a notice to agents). It runs only if the
+   * turn gets as far as its commit, and runs even if the commit then fails, so a retried turn may
+   * send it again: it must be idempotent. Should it fail while the commit succeeds, the failure
+   * is logged and the turn stands, so its loss must be tolerable. Absent outside a runtime turn,
+   * where a handler does the work at once.
+   */
+  withCommit?: (work: () => Promise<unknown>) => void;
 }
 
 /**

@@ -30,7 +30,7 @@ export function handoffEffects(service: HandoffService): HandoffEffectHandlers {
         userId: ctx.userId,
         locale: ctx.locale,
       };
-      const status = await service.request(target, params.reason, params.preview ?? ctx.text ?? '');
+      const status = await service.request(target, params.reason, params.preview ?? ctx.text ?? '', ctx.withCommit);
       return { type: 'lookup.result', lookup: 'handoff', result: status, at: ctx.now };
     },
 
@@ -39,18 +39,9 @@ export function handoffEffects(service: HandoffService): HandoffEffectHandlers {
     },
 
     async forwardToAgent(params, ctx) {
-      // The words go out while the handoff is read: one round trip for both.
-      const [, h] = await Promise.all([
-        service.forward(ctx.conversationId, params.text, ctx.now),
-        store.get(ctx.conversationId),
-      ]);
-      if (h?.state === 'pending')
-        return {
-          type: 'lookup.result',
-          lookup: 'handoff',
-          result: await service.status(ctx.conversationId),
-          at: ctx.now,
-        };
+      const { handoff, status } = await service.forward(ctx.conversationId, params.text, ctx.now);
+      if (handoff?.state === 'pending')
+        return { type: 'lookup.result', lookup: 'handoff', result: status, at: ctx.now };
     },
 
     async recordSatisfaction(params, ctx) {

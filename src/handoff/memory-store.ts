@@ -1,4 +1,5 @@
 import type { HandoffEndReason } from '../core/effect.js';
+import type { Intent } from '../core/nlu.js';
 import { maskedLine } from '../domain/pii-mask.js';
 import {
   isActive,
@@ -32,6 +33,11 @@ export class MemoryHandoffStore implements HandoffStore {
     this.handoffs.set(handoff.conversationId, fresh);
     this.queued.set(handoff.conversationId, ++this.seq);
     return { handoff: structuredClone(fresh), created: true };
+  }
+
+  async setTopic(conversationId: string, intent: Intent): Promise<void> {
+    const h = this.handoffs.get(conversationId);
+    if (isActive(h)) h.intent = intent;
   }
 
   async get(conversationId: string): Promise<Handoff | undefined> {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { HandoffEndReason } from '../core/effect.js';
+import type { Intent } from '../core/nlu.js';
 import { maskedLine } from '../domain/pii-mask.js';
 import { LeanScript } from '../store/lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
@@ -44,6 +45,15 @@ local seq = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], seq, ARGV[2])
 return {1, ARGV[1]}`;
+
+const SET_TOPIC = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then return 0 end
+local h = cjson.decode(cur)
+if h.state ~= 'pending' and h.state ~= 'assigned' then return 0 end
+h.intent = ARGV[1]
+redis.call('SET', KEYS[1], cjson.encode(h))
+return 1`;
 
 // Check and set in one step: of two agents claiming at once exactly one sees 'pending'.
 const CLAIM = `
@@ -98,6 +108,7 @@ return {'ok', out}`;
 
 // EVALSHA with the arguments encoded once (src/store/lean-script.ts), not the source every call.
 const requestScript = new LeanScript(REQUEST, 3);
+const setTopicScript = new LeanScript(SET_TOPIC, 1);
 const claimScript = new LeanScript(CLAIM, 3);
 const transferScript = new LeanScript(TRANSFER, 2);
 const endScript = new LeanScript(END, 3);
@@ -124,6 +135,10 @@ export class RedisHandoffStore implements HandoffStore {
       [JSON.stringify(fresh), handoff.conversationId],
     );
     return { handoff: JSON.parse(json) as Handoff, created: created === 1 };
+  }
+
+  async setTopic(conversationId: string, intent: Intent): Promise<void> {
+    await setTopicScript.call(this.redis, [k.handoff(conversationId)], [intent]);
   }
 
   async get(conversationId: string): Promise<Handoff | undefined> {

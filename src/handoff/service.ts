@@ -94,66 +94,90 @@ export class HandoffService {
     return [...new Set(this.d.agents.values())].sort();
   }
 
-  /** Queue a conversation (idempotent) and tell the machine where it stands. */
-  async request(target: Required<ConversationTarget>, reason: HandoffReason, preview: string): Promise<QueueStatus> {
+  /**
+   * Queue a conversation (idempotent) and tell the machine where it stands. Agents hear of a new
+   * request (and its topic) through `withCommit` when given: with the turn's commit, in its write.
+   */
+  async request(
+    target: Required<ConversationTarget>,
+    reason: HandoffReason,
+    preview: string,
+    withCommit?: (work: () => Promise<unknown>) => void,
+  ): Promise<QueueStatus> {
     const now = this.d.clock.now();
     if (!withinAgentHours(this.d.hours, now)) return { state: 'closed', hours: formatAgentHours(this.d.hours) };
-    // Read together (one round trip): the topic is wasted only when a handoff is already open.
-    const [existing, intent] = await Promise.all([
-      this.d.store.get(target.conversationId),
-      this.topicOf(target.conversationId, target.locale, reason),
-    ]);
-    if (!isActive(existing)) {
-      const { created } = await this.d.store.request({
+    const id = target.conversationId;
+    const known = reason === 'urgent_complaint' || reason === 'angry' ? ('complaint' as const) : undefined;
+    // One round trip: the store applies calls in the order they are made, so the place and
+    // the agents are read after the request; the words it is about come in the same write.
+    const [queued, place, agents, said] = await Promise.all([
+      this.d.store.request({
         ...target,
         reason,
         preview: maskPersonalData(preview).slice(0, 200),
-        ...(intent ? { intent } : {}),
+        ...(known ? { intent: known } : {}),
         requestedAt: now,
-      });
-      if (created) {
-        // Agents hear of it while the user's place is read: one round trip for both.
-        const [, status] = await Promise.all([
+      }),
+      this.d.store.position(id),
+      this.d.store.online(now),
+      known || !this.d.understand ? undefined : this.d.store.transcript(id),
+    ]);
+    if (queued.created) {
+      const topic = said ? await this.topicOf(said, target.locale) : undefined;
+      const tell = () =>
+        Promise.all([
+          // Before the notice, so that consoles reading the queue on it see the topic.
+          topic ? this.d.store.setTopic(id, topic) : undefined,
           this.d.bus.publish({ type: 'queue.changed' }),
-          this.status(target.conversationId),
           // The platform's own handoff protocol is a courtesy: our queue has the conversation either way.
           this.d
-            .notifyHandoff?.({
-              conversationId: target.conversationId,
-              channel: target.channel,
-              userId: target.userId,
-              reason,
-            })
+            .notifyHandoff?.({ conversationId: id, channel: target.channel, userId: target.userId, reason })
             .catch(() => {}),
         ]);
-        return status;
-      }
+      if (withCommit) withCommit(tell);
+      else await tell();
     }
-    return this.status(target.conversationId);
+    return this.statusOf(queued.handoff, place, agents.length);
   }
 
   /** Where a conversation stands in the queue, with an estimated wait. */
   async status(conversationId: string): Promise<QueueStatus> {
     // Read together, in one round trip; position and agents are not needed when it is assigned.
-    const [h, queued, agents] = await Promise.all([
+    const [h, place, agents] = await Promise.all([
       this.d.store.get(conversationId),
       this.d.store.position(conversationId),
       this.d.store.online(this.d.clock.now()),
     ]);
-    if (h?.state === 'assigned') return { state: 'assigned', ...(h.agent ? { agent: h.agent } : {}) };
-    const position = queued ?? 1;
-    const online = agents.length;
-    const waitMinutes = Math.max(1, Math.ceil((position * this.d.avgMinutes) / Math.max(1, online)));
-    return { state: 'pending', position, waitMinutes, agentsOnline: online };
+    return this.statusOf(h, place, agents.length);
   }
 
-  /** The user's words reach the agents watching the conversation. */
-  async forward(conversationId: string, text: string, at: number): Promise<void> {
-    await this.d.bus.publish({
-      type: 'message',
-      conversationId,
-      entry: { from: 'user', text: maskPersonalData(text), at },
-    });
+  /**
+   * The user's words reach the agents watching the conversation; answers with its handoff and,
+   * while that is pending, its place, all read in the same round trip as the words go out.
+   */
+  async forward(
+    conversationId: string,
+    text: string,
+    at: number,
+  ): Promise<{ handoff: Handoff | undefined; status: QueueStatus }> {
+    const [, h, place, agents] = await Promise.all([
+      this.d.bus.publish({
+        type: 'message',
+        conversationId,
+        entry: { from: 'user', text: maskPersonalData(text), at },
+      }),
+      this.d.store.get(conversationId),
+      this.d.store.position(conversationId),
+      this.d.store.online(at),
+    ]);
+    return { handoff: h, status: this.statusOf(h, place, agents.length) };
+  }
+
+  private statusOf(h: Handoff | undefined, place: number | undefined, online: number): QueueStatus {
+    if (h?.state === 'assigned') return { state: 'assigned', ...(h.agent ? { agent: h.agent } : {}) };
+    const position = place ?? 1;
+    const waitMinutes = Math.max(1, Math.ceil((position * this.d.avgMinutes) / Math.max(1, online)));
+    return { state: 'pending', position, waitMinutes, agentsOnline: online };
   }
 
   /** The conversation side ended the handoff (user, timer); a no-op when it had already ended. */
@@ -278,16 +302,14 @@ export class HandoffService {
     throw new HandoffAccessError('KEFU_NOT_FOUND', 'no open handoff for this conversation');
   }
 
-  /** The most recent thing the user asked about before wanting a human. */
-  private async topicOf(conversationId: string, locale: Locale, reason: HandoffReason): Promise<Intent | undefined> {
-    if (reason === 'urgent_complaint' || reason === 'angry') return 'complaint';
-    if (!this.d.understand) return undefined;
-    const said = (await this.d.store.transcript(conversationId))
+  /** The most recent thing the user asked about before wanting a human, from the transcript. */
+  private async topicOf(transcript: TranscriptEntry[], locale: Locale): Promise<Intent | undefined> {
+    const said = transcript
       .filter((e) => e.from === 'user')
       .slice(-5)
       .reverse();
     for (const e of said) {
-      const intent = await this.d.understand(e.text, locale).catch(() => undefined);
+      const intent = await this.d.understand?.(e.text, locale).catch(() => undefined);
       if (intent && !CONVERSATIONAL.has(intent)) return intent;
     }
     return undefined;

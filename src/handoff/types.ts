@@ -67,11 +67,15 @@ export type HoldResult =
 /**
  * The agent queue and assignment, transcripts, left messages and satisfaction scores.
  * Every implementation passes test/handoff/handoff-store.contract.ts; state changes that
- * two processes may race on (claim, transfer, end) are atomic.
+ * two processes may race on (claim, transfer, end) are atomic. Calls about the queue are applied
+ * in the order they are made, even when made together: a `position` asked for right after a
+ * `request`, without waiting for it, sees the request (the service reads both in one round trip).
  */
 export interface HandoffStore {
   /** Queue a conversation; when it already has an active handoff, that one is returned unchanged. */
   request(handoff: NewHandoff): Promise<{ handoff: Handoff; created: boolean }>;
+  /** Note what the user wanted on an active handoff; nothing happens when none is active. */
+  setTopic(conversationId: string, intent: Intent): Promise<void>;
   get(conversationId: string): Promise<Handoff | undefined>;
   /** Pending handoffs, first come first. */
   queue(): Promise<Handoff[]>;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { EffectParams } from '../core/effect.js';
+import type { EffectContext, EffectParams } from '../core/effect.js';
 import type { ConversationEvent } from '../core/event.js';
 import type { Clock } from '../core/ports.js';
 import { createSla, type Sla } from '../domain/sla-policy.js';
@@ -31,6 +31,7 @@ interface TimerEffectContext {
   channel: TimerTarget['channel'];
   userId: string;
   locale: NonNullable<TimerTarget['locale']>;
+  withCommit?: EffectContext['withCommit'];
 }
 
 /**
@@ -89,16 +90,20 @@ export class Notify {
 
   /** Handlers of the `scheduleTimer` / `cancelTimer` effects. A machine's timer ids are scoped by conversation. */
   readonly effects = {
+    // Both go out with the turn's commit: nothing in the turn waits on a timer. A timer lost with a
+    // failed write leaves a handoff that no longer expires by itself, which the log line reports.
     scheduleTimer: async (params: EffectParams['scheduleTimer'], ctx: TimerEffectContext): Promise<void> => {
-      await this.scheduler.schedule({
+      const timer = {
         id: conversationTimerKey(ctx.conversationId, params.timerId),
         timerId: params.timerId,
         at: params.at,
         target: { conversationId: ctx.conversationId, channel: ctx.channel, userId: ctx.userId, locale: ctx.locale },
-      });
+      };
+      await sendWithCommit(ctx, () => this.scheduler.schedule(timer));
     },
     cancelTimer: async (params: EffectParams['cancelTimer'], ctx: TimerEffectContext): Promise<void> => {
-      await this.scheduler.cancel(conversationTimerKey(ctx.conversationId, params.timerId));
+      const id = conversationTimerKey(ctx.conversationId, params.timerId);
+      await sendWithCommit(ctx, () => this.scheduler.cancel(id));
     },
   };
 
@@ -118,6 +123,12 @@ export class Notify {
     // The event id includes the due time: a machine that re-arms the same timer id gets a new event.
     await this.dispatch(timer.target, event, `timer:${timer.id}@${timer.at}`);
   }
+}
+
+/** `work` with the turn's commit when the turn offers that, else now (`EffectContext.withCommit`). */
+async function sendWithCommit(ctx: TimerEffectContext, work: () => Promise<unknown>): Promise<void> {
+  if (ctx.withCommit) ctx.withCommit(work);
+  else await work();
 }
 
 export const conversationTimerKey = (conversationId: string, timerId: string) => `conv:${conversationId}:${timerId}`;

@@ -218,6 +218,8 @@ export class Runtime {
       snapshot = first.snapshot;
       effects.push(...first.effects);
       const said: ReplyRef[] = [];
+      /** Work the effects left to go out with the commit (`EffectContext.withCommit`). */
+      const alongside: (() => Promise<unknown>)[] = [];
       for (let i = 0, steps = 1; i < effects.length; i++) {
         const effect = effects[i]!;
         if (effect.type === 'reply') {
@@ -229,7 +231,7 @@ export class Runtime {
           this.o.logger.warn({ effect: effect.type, conversationId: turn.conversationId }, 'no handler for effect');
           continue;
         }
-        const followUp = await handler(effect.params as never, this.effectContext(turn, snapshot, text));
+        const followUp = await handler(effect.params as never, this.effectContext(turn, snapshot, text, alongside));
         this.observeEffect(effect, turn.conversationId, snapshot.context.channel, trace);
         if (followUp?.type === 'ticket.created') trace?.tickets.add(followUp.number);
         if (followUp) {
@@ -256,7 +258,7 @@ export class Runtime {
       // What agents will read if the conversation reaches them, saved with the turn (no extra round trip).
       const lines: TranscriptLine[] = turnOf.said ? [{ from: 'user', text: turnOf.said, at: turnOf.at }] : [];
       for (const r of replies) lines.push({ from: 'bot', text: r.text, at: turnOf.at });
-      await this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs, lines);
+      await this.commit(turn, record, replies, lines, alongside);
       if (snapshot.status === 'active') this.live.set(record.snapshot as object, snapshot);
       if (trace) trace.state = topState(snapshot.value);
       return replies;
@@ -269,6 +271,38 @@ export class Runtime {
     }
   }
 
+  /**
+   * Save the turn, with the work its effects left for this moment started in the same event-loop
+   * turn, so that a Redis-backed store sends all of it in one write. Only the commit's failure
+   * fails the turn: by then the other work's outcome cannot undo what the user was told.
+   */
+  private async commit(
+    turn: TurnTicket,
+    record: SessionRecord,
+    replies: OutboundMessage[],
+    lines: TranscriptLine[],
+    alongside: (() => Promise<unknown>)[],
+  ): Promise<void> {
+    if (alongside.length === 0) {
+      await this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs, lines);
+      return;
+    }
+    const sent = alongside.map((work) => Promise.resolve().then(work));
+    const [committed, ...others] = await Promise.allSettled([
+      this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs, lines),
+      ...sent,
+    ]);
+    if (committed.status === 'rejected') throw committed.reason;
+    for (const other of others) {
+      if (other.status === 'fulfilled') continue;
+      this.observeError(other.reason);
+      this.o.logger.error(
+        { err: other.reason, conversationId: turn.conversationId },
+        'work sent with the turn commit failed; the turn stands',
+      );
+    }
+  }
+
   /** The conversation a stored session holds, or undefined when it must start again. */
   private restore(session: SessionRecord): ConversationSnapshot | undefined {
     const persisted = session.snapshot;
@@ -278,7 +312,12 @@ export class Runtime {
   }
 
   /** What an effect handler is told about the turn (a method, not a closure per turn: it is rarely needed). */
-  private effectContext(turn: TurnTicket, snapshot: ConversationSnapshot, text: string | undefined): EffectContext {
+  private effectContext(
+    turn: TurnTicket,
+    snapshot: ConversationSnapshot,
+    text: string | undefined,
+    alongside: (() => Promise<unknown>)[],
+  ): EffectContext {
     const ctx: EffectContext = {
       conversationId: turn.conversationId,
       channel: snapshot.context.channel,
@@ -288,6 +327,7 @@ export class Runtime {
       // conversation, so one user's id can never replay another user's ticket or message.
       turnKey: `${turn.conversationId}|${turn.dedupeKey}`,
       now: this.o.clock.now(),
+      withCommit: (work) => void alongside.push(work),
     };
     if (text !== undefined) ctx.text = text;
     return ctx;

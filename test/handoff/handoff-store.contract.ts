@@ -37,6 +37,40 @@ export function handoffStoreContract(name: string, make: () => Promise<HandoffSt
       expect(await store.position('web:nobody')).toBeUndefined();
     });
 
+    it('applies calls made together in order: a place asked for with the request sees it', async () => {
+      const store = await make();
+      const a = newHandoff();
+      const b = newHandoff();
+      const [first, second, placeA, placeB] = await Promise.all([
+        store.request(a),
+        store.request(b),
+        store.position(a.conversationId),
+        store.position(b.conversationId),
+      ]);
+      expect([first.created, second.created]).toEqual([true, true]);
+      expect([placeA, placeB]).toEqual([1, 2]);
+    });
+
+    it('notes the topic of an active handoff only', async () => {
+      const store = await make();
+      const a = newHandoff();
+      await store.request(a);
+      await store.setTopic(a.conversationId, 'apply');
+      expect(await store.get(a.conversationId)).toMatchObject({ state: 'pending', intent: 'apply', preview: '转人工' });
+      await store.claim(a.conversationId, 'alice', 2000);
+      await store.setTopic(a.conversationId, 'complaint');
+      expect(await store.get(a.conversationId)).toMatchObject({
+        state: 'assigned',
+        agent: 'alice',
+        intent: 'complaint',
+      });
+      await store.end(a.conversationId, 'user_ended', 3000);
+      await store.setTopic(a.conversationId, 'status');
+      expect((await store.get(a.conversationId))?.intent).toBe('complaint');
+      await store.setTopic('web:nobody', 'apply');
+      expect(await store.get('web:nobody')).toBeUndefined();
+    });
+
     it('claim: pending -> assigned, out of the queue; the holder may claim again, another agent may not', async () => {
       const store = await make();
       const a = newHandoff();
