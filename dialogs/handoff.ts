@@ -50,6 +50,12 @@ const ENDS =
 const LEAVES = /^(handoff:leave|留言|我要留言|leave a message)$/iu;
 const CALLS = /^(handoff:callback|回电|回電|预约回电|預約回電|call me back|callback)$/iu;
 
+/** The words, or the value of the button whose label the user typed ("取消转人工" is `handoff:cancel`). */
+const saysOrPicks = (pattern: RegExp, event: ConversationEvent) =>
+  pattern.test(textOf(event)) || pattern.test(said(event)?.understanding.choice ?? '');
+const cancels = (event: ConversationEvent) =>
+  saysOrPicks(ENDS, event) || said(event)?.understanding.intent === 'cancel';
+
 const slotOf = (context: ConversationContext): HandoffSlot => (context.flows.handoff ?? {}) as HandoffSlot;
 const textOf = (event: ConversationEvent) => said(event)?.text.trim() ?? '';
 const queueResult = (event: ConversationEvent): QueueResult | undefined =>
@@ -120,7 +126,7 @@ const leaving = conversationSetup.createStateConfig({
       on: {
         'user.said': [
           {
-            guard: ({ event }) => ENDS.test(textOf(event)) || said(event)?.understanding.intent === 'cancel',
+            guard: ({ event }) => cancels(event),
             actions: [endedBy('cancelled'), cancelExpiry, say('handoff.cancelled'), sayMenu()],
             target: '#conversation.ready',
           },
@@ -142,7 +148,7 @@ const leaving = conversationSetup.createStateConfig({
       on: {
         'user.said': [
           {
-            guard: ({ event }) => ENDS.test(textOf(event)) || said(event)?.understanding.intent === 'cancel',
+            guard: ({ event }) => cancels(event),
             actions: [endedBy('cancelled'), cancelExpiry, say('handoff.cancelled'), sayMenu()],
             target: '#conversation.ready',
           },
@@ -229,12 +235,12 @@ export const handoffState = conversationSetup.createStateConfig({
       on: {
         'user.said': [
           {
-            guard: ({ event }) => ENDS.test(textOf(event)) || said(event)?.understanding.intent === 'cancel',
+            guard: ({ event }) => cancels(event),
             actions: [endedBy('cancelled'), cancelExpiry, say('handoff.cancelled'), sayMenu()],
             target: '#conversation.ready',
           },
-          { guard: ({ event }) => LEAVES.test(textOf(event)), target: 'leaving.message' },
-          { guard: ({ event }) => CALLS.test(textOf(event)), target: 'leaving.callback' },
+          { guard: ({ event }) => saysOrPicks(LEAVES, event), target: 'leaving.message' },
+          { guard: ({ event }) => saysOrPicks(CALLS, event), target: 'leaving.callback' },
           {
             guard: 'languageRequested',
             actions: [
@@ -277,8 +283,8 @@ export const handoffState = conversationSetup.createStateConfig({
       meta: { expecting: 'choice' },
       on: {
         'user.said': [
-          { guard: ({ event }) => LEAVES.test(textOf(event)), target: 'leaving.message' },
-          { guard: ({ event }) => CALLS.test(textOf(event)), target: 'leaving.callback' },
+          { guard: ({ event }) => saysOrPicks(LEAVES, event), target: 'leaving.message' },
+          { guard: ({ event }) => saysOrPicks(CALLS, event), target: 'leaving.callback' },
           // Anything else is answered as if the offer had not been made.
           { target: '#conversation.ready', actions: conversationSetup.raise(({ event }) => event) },
         ],
@@ -289,7 +295,7 @@ export const handoffState = conversationSetup.createStateConfig({
       on: {
         'user.said': [
           {
-            guard: ({ event }) => ENDS.test(textOf(event)),
+            guard: ({ event }) => saysOrPicks(ENDS, event),
             actions: [
               endedBy('user_ended'),
               say('handoff.ended'),

@@ -46,7 +46,6 @@ import { createHandoff } from './handoff/create.js';
 import { handoffEffects } from './handoff/effects.js';
 import type { HandoffService } from './handoff/service.js';
 import { liveReplies } from './handoff/live-replies.js';
-import { allObservers } from './runtime/observer.js';
 import { agentRoutes } from './server/routes/agent.js';
 
 /** Everything a running kefu is made of, wired from configuration. */
@@ -193,10 +192,8 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     logger,
     sessionTtlMs: config.SESSION_TTL_MINUTES * 60_000,
     maxTextLength: config.MAX_TEXT_LENGTH,
-    observer: allObservers(
-      metrics,
-      liveReplies(handoff.d.bus, (err) => logger.warn({ err }, 'reply not shown to agents')),
-    ),
+    observer: metrics,
+    alongCommit: liveReplies(handoff.d.bus),
   });
   metrics.attach({
     tickets,

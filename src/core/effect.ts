@@ -74,14 +74,15 @@ export interface EffectContext {
   /** The user's text this turn, when the turn came from the user. */
   text?: string;
   /**
-   * Send `work` with the turn's commit, in the same write, instead of now: one round trip less,
-   * for work nothing later in the turn waits on (a timer, a notice to agents). It runs only if the
-   * turn gets as far as its commit, and runs even if the commit then fails, so a retried turn may
+   * Defer `work` nothing later in the turn waits on (a timer, ending a handoff, a notice to
+   * agents): it leaves with the turn's next write to the store, at the latest with its commit,
+   * one round trip less. It is sent before anything the turn sends after it, so order holds. It
+   * is sent only if the turn gets that far, even if the commit then fails, so a retried turn may
    * send it again: it must be idempotent. Should it fail while the commit succeeds, the failure
    * is logged and the turn stands, so its loss must be tolerable. Absent outside a runtime turn,
    * where a handler does the work at once.
    */
-  withCommit?: (work: () => Promise<unknown>) => void;
+  defer?: (work: () => Promise<unknown>) => void;
 }
 
 /**

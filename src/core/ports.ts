@@ -94,6 +94,12 @@ export interface Delivery {
   messages: OutboundMessage[];
   /** Stable id of the event that caused it, so a retried delivery is not sent twice. */
   eventId: string;
+  /**
+   * The caller already sends this event id at most once (the answer of a committed turn, whose
+   * event id the turn start deduplicates; an agent's message with a fresh id): the reliable
+   * path keeps no once-only mark of its own, a Redis round trip less.
+   */
+  deduped?: boolean;
 }
 
 /** What the runtime needs from a channel: a way to reach the user unprompted. */

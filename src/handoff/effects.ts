@@ -15,6 +15,11 @@ export interface HandoffEffectHandlers {
   leaveMessage: Handler<'leaveMessage'>;
 }
 
+async function deferred(ctx: EffectContext, work: () => Promise<unknown>): Promise<void> {
+  if (ctx.defer) ctx.defer(work);
+  else await work();
+}
+
 /**
  * The effects of dialogs/handoff.ts and dialogs/survey.ts. Asking for a human and forwarding
  * while pending answer with the queue status (`lookup.result`, lookup `handoff`) so the machine
@@ -30,12 +35,14 @@ export function handoffEffects(service: HandoffService): HandoffEffectHandlers {
         userId: ctx.userId,
         locale: ctx.locale,
       };
-      const status = await service.request(target, params.reason, params.preview ?? ctx.text ?? '', ctx.withCommit);
+      const status = await service.request(target, params.reason, params.preview ?? ctx.text ?? '', ctx.defer);
       return { type: 'lookup.result', lookup: 'handoff', result: status, at: ctx.now };
     },
 
+    // Ending goes out with the turn's next write: nothing in the turn waits on it, and a retried
+    // turn ends an ended handoff as a no-op.
     async endHandoff(params, ctx) {
-      await service.endFromConversation(ctx.conversationId, params.reason);
+      await deferred(ctx, () => service.endFromConversation(ctx.conversationId, params.reason));
     },
 
     async forwardToAgent(params, ctx) {
@@ -68,7 +75,8 @@ export function handoffEffects(service: HandoffService): HandoffEffectHandlers {
         ...(params.phone ? { phone: params.phone } : {}),
         at: ctx.now,
       });
-      await service.endFromConversation(ctx.conversationId, 'left_message');
+      // Kept before the turn goes on (the user is told it is); the handoff ends with the next write.
+      await deferred(ctx, () => service.endFromConversation(ctx.conversationId, 'left_message'));
     },
   };
 }

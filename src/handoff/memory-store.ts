@@ -67,7 +67,7 @@ export class MemoryHandoffStore implements HandoffStore {
     if (!h) return { ok: false, why: 'missing' };
     if (h.state === 'assigned')
       return h.agent === agent
-        ? { ok: true, handoff: structuredClone(h) }
+        ? { ok: true, handoff: structuredClone(h), again: true }
         : { ok: false, why: 'held', holder: h.agent ?? '' };
     if (h.state !== 'pending') return { ok: false, why: 'ended' };
     h.state = 'assigned';

@@ -61,7 +61,7 @@ local cur = redis.call('GET', KEYS[1])
 if not cur then return {'missing'} end
 local h = cjson.decode(cur)
 if h.state == 'assigned' then
-  if h.agent == ARGV[1] then return {'ok', cur} end
+  if h.agent == ARGV[1] then return {'again', cur} end
   return {'held', h.agent}
 end
 if h.state ~= 'pending' then return {'ended'} end
@@ -116,6 +116,7 @@ const endScript = new LeanScript(END, 3);
 function holdResult(raw: unknown): HoldResult {
   const [what, value] = raw as [string, string | undefined];
   if (what === 'ok') return { ok: true, handoff: JSON.parse(value!) as Handoff };
+  if (what === 'again') return { ok: true, handoff: JSON.parse(value!) as Handoff, again: true };
   if (what === 'held') return { ok: false, why: 'held', holder: value ?? '' };
   return { ok: false, why: what as 'missing' | 'ended' | 'not_assigned' };
 }

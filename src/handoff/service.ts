@@ -96,13 +96,13 @@ export class HandoffService {
 
   /**
    * Queue a conversation (idempotent) and tell the machine where it stands. Agents hear of a new
-   * request (and its topic) through `withCommit` when given: with the turn's commit, in its write.
+   * request (and its topic) through `defer` when given: with the turn's next write.
    */
   async request(
     target: Required<ConversationTarget>,
     reason: HandoffReason,
     preview: string,
-    withCommit?: (work: () => Promise<unknown>) => void,
+    defer?: (work: () => Promise<unknown>) => void,
   ): Promise<QueueStatus> {
     const now = this.d.clock.now();
     if (!withinAgentHours(this.d.hours, now)) return { state: 'closed', hours: formatAgentHours(this.d.hours) };
@@ -134,7 +134,7 @@ export class HandoffService {
             .notifyHandoff?.({ conversationId: id, channel: target.channel, userId: target.userId, reason })
             .catch(() => {}),
         ]);
-      if (withCommit) withCommit(tell);
+      if (defer) defer(tell);
       else await tell();
     }
     return this.statusOf(queued.handoff, place, agents.length);
@@ -213,16 +213,20 @@ export class HandoffService {
     return { handoff, transcript, tickets };
   }
 
+  // After a change the agents are told while the conversation's turn starts: one write for both.
+
   async claim(conversationId: string, agent: string): Promise<Handoff> {
-    const before = await this.d.store.get(conversationId);
-    const result = this.orThrow(await this.d.store.claim(conversationId, agent, this.d.clock.now()));
-    if (before?.state === 'pending') {
-      await this.changed(result);
-      await this.d.dispatch(
-        targetOf(result),
-        { type: 'agent.joined', agent, at: result.assignedAt ?? this.d.clock.now() },
-        `agent.joined:${conversationId}:${result.assignedAt}`,
-      );
+    const claimed = await this.d.store.claim(conversationId, agent, this.d.clock.now());
+    const result = this.orThrow(claimed);
+    if (claimed.ok && !claimed.again) {
+      await Promise.all([
+        this.changed(result),
+        this.d.dispatch(
+          targetOf(result),
+          { type: 'agent.joined', agent, at: result.assignedAt ?? this.d.clock.now() },
+          `agent.joined:${conversationId}:${result.assignedAt}`,
+        ),
+      ]);
     }
     return result;
   }
@@ -231,24 +235,28 @@ export class HandoffService {
     if (!this.agentNames().includes(to) || to === agent)
       throw new HandoffAccessError('KEFU_CONFLICT', 'unknown agent to transfer to');
     const result = this.orThrow(await this.d.store.transfer(conversationId, agent, to, this.d.clock.now()));
-    await this.changed(result);
-    await this.d.dispatch(
-      targetOf(result),
-      { type: 'agent.joined', agent: to, at: result.assignedAt ?? this.d.clock.now() },
-      `agent.transfer:${conversationId}:${result.assignedAt}`,
-    );
+    await Promise.all([
+      this.changed(result),
+      this.d.dispatch(
+        targetOf(result),
+        { type: 'agent.joined', agent: to, at: result.assignedAt ?? this.d.clock.now() },
+        `agent.transfer:${conversationId}:${result.assignedAt}`,
+      ),
+    ]);
     return result;
   }
 
   async release(conversationId: string, agent: string): Promise<Handoff> {
     const now = this.d.clock.now();
     const result = this.orThrow(await this.d.store.end(conversationId, 'agent_released', now, agent));
-    await this.changed(result);
-    await this.d.dispatch(
-      targetOf(result),
-      { type: 'agent.released', agent, at: now },
-      `agent.released:${conversationId}:${now}`,
-    );
+    await Promise.all([
+      this.changed(result),
+      this.d.dispatch(
+        targetOf(result),
+        { type: 'agent.released', agent, at: now },
+        `agent.released:${conversationId}:${now}`,
+      ),
+    ]);
     return result;
   }
 
@@ -268,6 +276,7 @@ export class HandoffService {
       userId: h.userId,
       messages: [{ ...message, params: { agent, text }, text: this.d.text(message, h.locale) }],
       eventId: `agent.said:${conversationId}:${randomUUID()}`,
+      deduped: true,
     });
     const entry: TranscriptEntry = { from: 'agent', agent, text: maskPersonalData(text), at };
     await this.d.store.appendTranscript(conversationId, [entry]);
@@ -283,14 +292,17 @@ export class HandoffService {
     return this.d.store.online(this.d.clock.now());
   }
 
+  /** Both notices in one write, in this order. */
   private async changed(h: Handoff): Promise<void> {
-    await this.d.bus.publish({
-      type: 'handoff.changed',
-      conversationId: h.conversationId,
-      state: h.state,
-      ...(h.agent ? { agent: h.agent } : {}),
-    });
-    await this.d.bus.publish({ type: 'queue.changed' });
+    await Promise.all([
+      this.d.bus.publish({
+        type: 'handoff.changed',
+        conversationId: h.conversationId,
+        state: h.state,
+        ...(h.agent ? { agent: h.agent } : {}),
+      }),
+      this.d.bus.publish({ type: 'queue.changed' }),
+    ]);
   }
 
   private orThrow(result: HoldResult): Handoff {

@@ -59,7 +59,8 @@ export interface SatisfactionRecord {
 
 /** Claims and holder checks answer with what happened, never by throwing. */
 export type HoldResult =
-  | { ok: true; handoff: Handoff }
+  /** `again`: claimed again by the agent who already held it; nothing changed. */
+  | { ok: true; handoff: Handoff; again?: boolean }
   | { ok: false; why: 'missing' | 'ended' }
   | { ok: false; why: 'held'; holder: string }
   | { ok: false; why: 'not_assigned' };

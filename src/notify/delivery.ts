@@ -21,7 +21,8 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 
 /**
  * The channel registry's push path made reliable for proactive messages (status changes,
- * delay notices, agent messages): at most once per event id (`SET NX`), retried with
+ * delay notices, agent messages): at most once per event id (`SET NX`, unless the caller
+ * already sees to that: `Delivery.deduped`), retried with
  * exponential backoff, and recorded as a dead letter when every attempt failed.
  */
 export class ReliableChannels extends ChannelRegistry {
@@ -41,7 +42,7 @@ export class ReliableChannels extends ChannelRegistry {
   /** True when delivered now or earlier; false when dead-lettered. */
   override async push(delivery: Delivery): Promise<boolean> {
     const key = `kefu:{${delivery.conversationId}}:pushed:${delivery.eventId}`;
-    if (!(await this.o.store.claimOnce(key, this.ttlMs))) {
+    if (!delivery.deduped && !(await this.o.store.claimOnce(key, this.ttlMs))) {
       this.o.logger.debug(
         { conversationId: delivery.conversationId, eventId: delivery.eventId },
         'already delivered: not sent again',
@@ -83,6 +84,6 @@ export class ReliableChannels extends ChannelRegistry {
       'delivery dead-lettered',
     );
     await this.o.store.deadLetter({ delivery, reason, error, attempts, at: this.o.now() });
-    await this.o.store.releaseOnce(key);
+    if (!delivery.deduped) await this.o.store.releaseOnce(key);
   }
 }

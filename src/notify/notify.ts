@@ -31,7 +31,7 @@ interface TimerEffectContext {
   channel: TimerTarget['channel'];
   userId: string;
   locale: NonNullable<TimerTarget['locale']>;
-  withCommit?: EffectContext['withCommit'];
+  defer?: EffectContext['defer'];
 }
 
 /**
@@ -90,8 +90,8 @@ export class Notify {
 
   /** Handlers of the `scheduleTimer` / `cancelTimer` effects. A machine's timer ids are scoped by conversation. */
   readonly effects = {
-    // Both go out with the turn's commit: nothing in the turn waits on a timer. A timer lost with a
-    // failed write leaves a handoff that no longer expires by itself, which the log line reports.
+    // Both go out with the turn's next write: nothing in the turn waits on a timer. A timer lost
+    // with a failed write leaves a handoff that no longer expires by itself; the log says so.
     scheduleTimer: async (params: EffectParams['scheduleTimer'], ctx: TimerEffectContext): Promise<void> => {
       const timer = {
         id: conversationTimerKey(ctx.conversationId, params.timerId),
@@ -99,11 +99,11 @@ export class Notify {
         at: params.at,
         target: { conversationId: ctx.conversationId, channel: ctx.channel, userId: ctx.userId, locale: ctx.locale },
       };
-      await sendWithCommit(ctx, () => this.scheduler.schedule(timer));
+      await deferred(ctx, () => this.scheduler.schedule(timer));
     },
     cancelTimer: async (params: EffectParams['cancelTimer'], ctx: TimerEffectContext): Promise<void> => {
       const id = conversationTimerKey(ctx.conversationId, params.timerId);
-      await sendWithCommit(ctx, () => this.scheduler.cancel(id));
+      await deferred(ctx, () => this.scheduler.cancel(id));
     },
   };
 
@@ -125,9 +125,9 @@ export class Notify {
   }
 }
 
-/** `work` with the turn's commit when the turn offers that, else now (`EffectContext.withCommit`). */
-async function sendWithCommit(ctx: TimerEffectContext, work: () => Promise<unknown>): Promise<void> {
-  if (ctx.withCommit) ctx.withCommit(work);
+/** `work` deferred to the turn's next write when the turn offers that, else now (`EffectContext.defer`). */
+async function deferred(ctx: TimerEffectContext, work: () => Promise<unknown>): Promise<void> {
+  if (ctx.defer) ctx.defer(work);
   else await work();
 }
 

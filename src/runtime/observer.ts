@@ -45,23 +45,3 @@ export interface TurnObserver {
   /** A turn failed; `code` is the error's stable code, or `KEFU_INTERNAL`. */
   error(code: string): void;
 }
-
-/** Several observers as one, each guarded: one that throws does not keep the others from hearing. */
-export function allObservers(...list: TurnObserver[]): TurnObserver {
-  const each = (call: (o: TurnObserver) => void) => {
-    let failure: unknown;
-    for (const o of list) {
-      try {
-        call(o);
-      } catch (err) {
-        failure ??= err;
-      }
-    }
-    if (failure !== undefined) throw failure;
-  };
-  return {
-    turn: (t) => each((o) => o.turn(t)),
-    effect: (type, params, ctx) => each((o) => o.effect(type, params, ctx)),
-    error: (code) => each((o) => o.error(code)),
-  };
-}

@@ -14,6 +14,7 @@ import type { Catalog } from './catalog.js';
 import type { ChannelRegistry } from './delivery.js';
 import type { EffectContext, EffectHandler, EffectHandlers } from './effects.js';
 import type { TurnObserver } from './observer.js';
+import { DeferredWork } from './deferred-work.js';
 import { sanitizeText } from './sanitize-text.js';
 import {
   CONVERSATION_MACHINE_VERSION,
@@ -39,6 +40,17 @@ export interface RuntimeOptions {
   observer?: TurnObserver;
   /** Messages one conversation may send a minute (0 or absent: no limit); over it, a polite refusal and no turn. */
   userPerMinute?: number;
+  /**
+   * Work to send with a turn's commit, in its write, given the turn's top-level state after it
+   * and what the bot said (the bot's words shown live to agents); undefined for none. It goes
+   * out before the commit is known to have succeeded.
+   */
+  alongCommit?: (
+    conversationId: string,
+    state: string,
+    replies: OutboundMessage[],
+    at: number,
+  ) => (() => Promise<unknown>) | undefined;
 }
 
 /** What a turn touched, gathered while it runs, for its log line and the observer. */
@@ -177,7 +189,8 @@ export class Runtime {
       started: !started.session,
     });
     if (replies.length > 0) {
-      await this.o.channels.push({ ...target, messages: replies, eventId });
+      // Pushed once: the turn start answered a second dispatch of this event id as a duplicate.
+      await this.o.channels.push({ ...target, messages: replies, eventId, deduped: true });
     }
     return replies;
   }
@@ -218,8 +231,7 @@ export class Runtime {
       snapshot = first.snapshot;
       effects.push(...first.effects);
       const said: ReplyRef[] = [];
-      /** Work the effects left to go out with the commit (`EffectContext.withCommit`). */
-      const alongside: (() => Promise<unknown>)[] = [];
+      let deferred: DeferredWork | undefined;
       for (let i = 0, steps = 1; i < effects.length; i++) {
         const effect = effects[i]!;
         if (effect.type === 'reply') {
@@ -231,7 +243,9 @@ export class Runtime {
           this.o.logger.warn({ effect: effect.type, conversationId: turn.conversationId }, 'no handler for effect');
           continue;
         }
-        const followUp = await handler(effect.params as never, this.effectContext(turn, snapshot, text, alongside));
+        deferred ??= new DeferredWork();
+        deferred.send();
+        const followUp = await handler(effect.params as never, this.effectContext(turn, snapshot, text, deferred));
         this.observeEffect(effect, turn.conversationId, snapshot.context.channel, trace);
         if (followUp?.type === 'ticket.created') trace?.tickets.add(followUp.number);
         if (followUp) {
@@ -258,9 +272,12 @@ export class Runtime {
       // What agents will read if the conversation reaches them, saved with the turn (no extra round trip).
       const lines: TranscriptLine[] = turnOf.said ? [{ from: 'user', text: turnOf.said, at: turnOf.at }] : [];
       for (const r of replies) lines.push({ from: 'bot', text: r.text, at: turnOf.at });
-      await this.commit(turn, record, replies, lines, alongside);
+      const state = topState(snapshot.value);
+      const along = this.o.alongCommit?.(turn.conversationId, state, replies, turnOf.at);
+      if (along) (deferred ??= new DeferredWork()).add(along);
+      await this.commit(turn, record, replies, lines, deferred);
       if (snapshot.status === 'active') this.live.set(record.snapshot as object, snapshot);
-      if (trace) trace.state = topState(snapshot.value);
+      if (trace) trace.state = state;
       return replies;
     } catch (err) {
       this.observeError(err);
@@ -272,7 +289,7 @@ export class Runtime {
   }
 
   /**
-   * Save the turn, with the work its effects left for this moment started in the same event-loop
+   * Save the turn, with the work its effects deferred sent just before, in the same event-loop
    * turn, so that a Redis-backed store sends all of it in one write. Only the commit's failure
    * fails the turn: by then the other work's outcome cannot undo what the user was told.
    */
@@ -281,24 +298,27 @@ export class Runtime {
     record: SessionRecord,
     replies: OutboundMessage[],
     lines: TranscriptLine[],
-    alongside: (() => Promise<unknown>)[],
+    deferred: DeferredWork | undefined,
   ): Promise<void> {
-    if (alongside.length === 0) {
+    if (!deferred) {
       await this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs, lines);
       return;
     }
-    const sent = alongside.map((work) => Promise.resolve().then(work));
-    const [committed, ...others] = await Promise.allSettled([
-      this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs, lines),
-      ...sent,
+    deferred.send();
+    const [committed, outcomes] = await Promise.all([
+      this.o.sessions.commitTurn(turn, record, replies, this.o.sessionTtlMs, lines).then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      ),
+      deferred.settle(),
     ]);
-    if (committed.status === 'rejected') throw committed.reason;
-    for (const other of others) {
-      if (other.status === 'fulfilled') continue;
-      this.observeError(other.reason);
+    if (committed) throw committed.err;
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled') continue;
+      this.observeError(outcome.reason);
       this.o.logger.error(
-        { err: other.reason, conversationId: turn.conversationId },
-        'work sent with the turn commit failed; the turn stands',
+        { err: outcome.reason, conversationId: turn.conversationId },
+        'deferred work of a turn failed; the turn stands',
       );
     }
   }
@@ -316,7 +336,7 @@ export class Runtime {
     turn: TurnTicket,
     snapshot: ConversationSnapshot,
     text: string | undefined,
-    alongside: (() => Promise<unknown>)[],
+    deferred: DeferredWork,
   ): EffectContext {
     const ctx: EffectContext = {
       conversationId: turn.conversationId,
@@ -327,7 +347,7 @@ export class Runtime {
       // conversation, so one user's id can never replay another user's ticket or message.
       turnKey: `${turn.conversationId}|${turn.dedupeKey}`,
       now: this.o.clock.now(),
-      withCommit: (work) => void alongside.push(work),
+      defer: deferred.add,
     };
     if (text !== undefined) ctx.text = text;
     return ctx;

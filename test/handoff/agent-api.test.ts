@@ -274,9 +274,10 @@ describe('handoff transitions', () => {
     expect(await queueIds()).toContain(`web:${userId}`);
   });
 
-  it('cancel while pending takes the user out of the queue', async () => {
+  // "取消转人工" is the cancel button's label, typed: the button's value decides, not the words.
+  it.each(['取消', '取消转人工'])('"%s" while pending takes the user out of the queue', async (words) => {
     const userId = await waitingUser();
-    const replies = await say(userId, '取消');
+    const replies = await say(userId, words);
     expect(replies[0]!.text).toBe('好的，已取消转人工。');
     expect(await queueIds()).not.toContain(`web:${userId}`);
     expect(await kefu.handoff.d.store.get(`web:${userId}`)).toMatchObject({

@@ -58,6 +58,18 @@ describe('reliable proactive delivery', () => {
     expect(web.sent.map((d) => d.eventId)).toEqual(['e2', 'e3']);
   });
 
+  it('keeps no once-only mark when the caller already sends the event once (a committed turn)', async () => {
+    const { channels, web, store } = setup(1);
+    let marks = 0;
+    const claimOnce = store.claimOnce.bind(store);
+    store.claimOnce = async (...args) => (marks++, claimOnce(...args));
+    expect(await channels.push({ ...delivery('e9'), deduped: true })).toBe(true);
+    expect(web.sent.map((d) => d.eventId)).toEqual(['e9']); // retried after one failure, sent once
+    expect(marks).toBe(0);
+    await channels.push(delivery('e10'));
+    expect(marks).toBe(1);
+  });
+
   it('gives up after the bounded attempts and records a dead letter; a replay may try again', async () => {
     const { channels, web, store, waits } = setup(4);
     expect(await channels.push(delivery('e4'))).toBe(false);

@@ -9,11 +9,12 @@ import { Runtime } from '../../src/runtime/runtime.js';
 import { MemorySessionStore } from '../../src/store/memory-session-store.js';
 
 /**
- * `EffectContext.withCommit`: work an effect leaves for the commit starts in the same event-loop
- * turn as the commit (so a Redis store sends both in one write), and only the commit's failure
- * fails the turn. `rememberLocale` (asked for by a language switch) is the effect used here.
+ * `EffectContext.defer`: deferred work starts just before whatever the turn sends next, in the
+ * same event-loop turn (so a Redis store sends both in one write), at the latest with the
+ * commit; only the commit's failure fails the turn. `rememberLocale` (asked for by a language
+ * switch) is the effect that defers here.
  */
-describe('work sent with the turn commit', () => {
+describe('work deferred to the turn next write', () => {
   let catalog: Catalog;
   beforeAll(async () => {
     catalog = await Catalog.load();
@@ -35,11 +36,19 @@ describe('work sent with the turn commit', () => {
     const effects: EffectHandlers = {
       rememberLocale: (_params, ctx) => {
         events.push('effect');
-        ctx.withCommit!(async () => {
+        ctx.defer!(async () => {
           events.push('work');
           await work();
         });
       },
+      // A waiting handoff, so that a language switch is followed by a second effect.
+      requestHandoff: (_params, ctx) => ({
+        type: 'lookup.result',
+        lookup: 'handoff',
+        result: { state: 'pending', position: 1, waitMinutes: 3, agentsOnline: 1 },
+        at: ctx.now,
+      }),
+      forwardToAgent: () => void events.push('forward'),
     };
     const runtime = new Runtime({
       sessions,
@@ -66,19 +75,28 @@ describe('work sent with the turn commit', () => {
     return { events, sessions, logged, errors, say };
   }
 
-  it('starts the work after the effect, in the same event-loop turn as the commit', async () => {
+  it('sends the work with the commit, in the same event-loop turn, before it', async () => {
     let sameTurn: boolean | undefined;
     const t = setUp(async () => {
       let checked = false;
       setImmediate(() => (checked = true));
       // Still before the check phase: nothing has yielded to I/O since the commit was sent.
+      await Promise.resolve();
       sameTurn = !checked && t.events.includes('commit');
     });
     const { replies } = await t.say('English please');
     expect(replies.length).toBeGreaterThan(0);
-    expect(t.events).toEqual(['effect', 'commit', 'work']);
+    expect(t.events).toEqual(['effect', 'work', 'commit']);
     expect(sameTurn).toBe(true);
     expect((await t.sessions.load('web:u1'))?.locale).toBe('en');
+  });
+
+  it('sends the work before the next effect does anything', async () => {
+    const t = setUp(async () => {});
+    await t.say('转人工');
+    t.events.length = 0;
+    await t.say('English please');
+    expect(t.events).toEqual(['effect', 'work', 'forward', 'commit']);
   });
 
   it('keeps the turn when the work fails, and says so in the log and to the observer', async () => {
