@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { formatCst, stepOf, type Sla, type SlaStep } from '../domain/sla-policy.js';
-import type { Ticket, TicketStatus } from '../domain/ticket.js';
-import type { NewTicket, TicketCounts, TicketQuery, TicketStore } from '../store/ticket-store.js';
+import { transitionTicket, type Ticket, type TicketStatus } from '../domain/ticket.js';
+import type { NewTicket, TicketCounts, TicketQuery, TicketStore, UpdateOptions } from '../store/ticket-store.js';
 import type { NotifyStore } from './notify-store.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -55,25 +55,38 @@ export class SlaDeadlines {
     return { ...(computed as Record<string, number>), ...ticket.deadlines };
   }
 
-  /** The ticket's status changed from `from`: new step deadline on the ticket, old timer out, new one in. */
-  async statusChanged(from: TicketStatus | null, ticket: Ticket): Promise<Ticket> {
-    const before = from ? stepOf(ticket.kind, from) : undefined;
-    const now = stepOf(ticket.kind, ticket.status);
-    if (from !== null && before === now) return ticket;
-    if (before && ticket.deadlines[before] !== undefined) {
-      await this.o.scheduler.cancel(SlaDeadlines.timerId(ticket.number, before, ticket.deadlines[before]));
-    }
-    if (!now) return ticket;
-    const at = ticket.updatedAt;
-    const due = this.o.sla.deadlinesFor(ticket.kind, now, at, ticket.feedback?.urgency)[now];
-    if (due === undefined) return ticket;
-    const updated = await this.o.tickets().update(ticket.number, (t) => {
-      const deadlines = { ...t.deadlines, [now]: due };
-      delete deadlines[expectedKey(now)];
-      return { ...t, deadlines, overdue: false };
-    });
-    await this.schedule(updated, now);
-    return updated;
+  /**
+   * `ticket`, moved from `from` and not yet written: the deadline of the step it now waits on,
+   * with the late flag cleared; as it is when the step did not change. Pure, so that it goes
+   * into the same write as the move.
+   */
+  withNewStep(from: TicketStatus, ticket: Ticket): Ticket {
+    const due = this.newStepDue(from, ticket);
+    if (!due) return ticket;
+    const deadlines = { ...ticket.deadlines, [due.step]: due.at };
+    delete deadlines[expectedKey(due.step)];
+    return { ...ticket, deadlines, overdue: false };
+  }
+
+  /** After a move from `from` was written: the old step's timer out and the new one's in, in one write. */
+  async rearm(from: TicketStatus, ticket: Ticket): Promise<void> {
+    const before = stepOf(ticket.kind, from);
+    if (before === stepOf(ticket.kind, ticket.status)) return;
+    const due = this.newStepDue(from, ticket);
+    await Promise.all([
+      before && ticket.deadlines[before] !== undefined
+        ? this.o.scheduler.cancel(SlaDeadlines.timerId(ticket.number, before, ticket.deadlines[before]))
+        : undefined,
+      due && ticket.deadlines[due.step] === due.at ? this.schedule(ticket, due.step) : undefined,
+    ]);
+  }
+
+  /** The step a move from `from` starts, and its deadline from the move's time; none when the step stays. */
+  private newStepDue(from: TicketStatus, ticket: Ticket): { step: SlaStep; at: number } | undefined {
+    const step = stepOf(ticket.kind, ticket.status);
+    if (!step || stepOf(ticket.kind, from) === step) return undefined;
+    const at = this.o.sla.deadlinesFor(ticket.kind, step, ticket.updatedAt, ticket.feedback?.urgency)[step];
+    return at === undefined ? undefined : { step, at };
   }
 
   /** (Re)arm the timer of the step a ticket waits on. */
@@ -166,19 +179,29 @@ export class SlaTicketStore implements TicketStore {
     return this.inner.get(number);
   }
 
-  async transition(number: string, to: TicketStatus, by: string, at: number, note?: string): Promise<Ticket> {
-    const moved = await this.inner.transition(number, to, by, at, note);
-    const from = moved.history.at(-1)?.from ?? null;
-    return this.deadlines.statusChanged(from, moved);
+  transition(number: string, to: TicketStatus, by: string, at: number, note?: string): Promise<Ticket> {
+    return this.update(number, (t) => transitionTicket(t, to, by, at, note));
   }
 
-  async update(number: string, change: (ticket: Ticket) => Ticket): Promise<Ticket> {
+  /** The new step's deadline is written with the move; then the timers follow, in one write (deferred if it can). */
+  async update(number: string, change: (ticket: Ticket) => Ticket, options: UpdateOptions = {}): Promise<Ticket> {
     let from: TicketStatus | undefined;
-    const updated = await this.inner.update(number, (t) => {
-      from = t.status;
-      return change(t);
-    });
-    return from !== undefined && from !== updated.status ? this.deadlines.statusChanged(from, updated) : updated;
+    const updated = await this.inner.update(
+      number,
+      (t) => {
+        from = t.status;
+        const changed = change(t);
+        return changed.status === t.status ? changed : this.deadlines.withNewStep(t.status, changed);
+      },
+      options,
+    );
+    if (from !== undefined && from !== updated.status) {
+      const moved = from;
+      const rearm = () => this.deadlines.rearm(moved, updated);
+      if (options.defer) options.defer(rearm);
+      else await rearm();
+    }
+    return updated;
   }
 
   listByUser(...args: Parameters<TicketStore['listByUser']>): Promise<Ticket[]> {

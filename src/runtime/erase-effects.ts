@@ -19,11 +19,11 @@ export interface EraseDeps {
 const CLOSED = new Set<string>(['closed', 'rejected']);
 const ERASED = '';
 
-// The turn that erases still has to commit (its lane: seq, served, holder); channel state holds
-// delivery settings the user chose (SMS opt-out) and must outlive the erasure.
-const KEEP = (conversationId: string) =>
-  new Set([keys.seq(conversationId), keys.served(conversationId), keys.holder(conversationId)]);
-const KEEP_PREFIX = (conversationId: string) => `kefu:{${conversationId}}:channel:`;
+// The turn that erases still has to commit (its lane: seq, served, holder). Channel state holds
+// delivery settings the user chose (SMS opt-out) and must outlive the erasure; it is not among
+// `keys`, nor are the delivery once-marks (event ids, no personal data, gone within a week).
+const KEPT = new Set<keyof typeof keys>(['seq', 'served', 'holder']);
+const ERASED_KEYS = (Object.keys(keys) as (keyof typeof keys)[]).filter((name) => !KEPT.has(name));
 
 /** A closed ticket without its personal details: numbers, kind, status, dates and region stay for statistics. */
 export function withoutPersonalData(t: Ticket): Ticket {
@@ -51,21 +51,9 @@ export function withoutPersonalData(t: Ticket): Ticket {
   return out;
 }
 
-/** Glob-escape a conversation id for SCAN MATCH. */
-const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-
+/** Every key of the conversation but its turn lane, in one command (they share one hash tag). */
 async function eraseConversationKeys(redis: Redis, conversationId: string): Promise<number> {
-  const keep = KEEP(conversationId);
-  const keepPrefix = KEEP_PREFIX(conversationId);
-  let cursor = '0';
-  let erased = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `kefu:{${globEscape(conversationId)}}:*`, 'COUNT', 500);
-    cursor = next;
-    const doomed = found.filter((k) => !keep.has(k) && !k.startsWith(keepPrefix));
-    if (doomed.length > 0) erased += await redis.del(...doomed);
-  } while (cursor !== '0');
-  return erased;
+  return redis.del(...ERASED_KEYS.map((name) => keys[name](conversationId)));
 }
 
 /**
@@ -76,15 +64,19 @@ async function eraseConversationKeys(redis: Redis, conversationId: string): Prom
 export function eraseEffects(d: EraseDeps): Pick<EffectHandlers, 'erasePersonalData'> {
   return {
     async erasePersonalData(_params, ctx) {
-      const keysErased = d.redis ? await eraseConversationKeys(d.redis, ctx.conversationId) : 0;
-      await d.outbox.delete(ctx.conversationId);
-      let tickets = 0;
-      for (const t of await d.tickets.listByUser(ctx.channel, ctx.userId)) {
-        if (!CLOSED.has(t.status)) continue;
-        await d.tickets.update(t.number, withoutPersonalData);
-        tickets++;
-      }
-      d.logger.info({ conversationId: ctx.conversationId, keysErased, tickets }, 'personal data erased on request');
+      // The conversation's keys go while the user's tickets are read, then the closed ones are
+      // rewritten together, each from the version just read: two round trips in all.
+      const [keysErased, , listed] = await Promise.all([
+        d.redis ? eraseConversationKeys(d.redis, ctx.conversationId) : 0,
+        d.outbox.delete(ctx.conversationId),
+        d.tickets.listByUser(ctx.channel, ctx.userId),
+      ]);
+      const closed = listed.filter((t) => CLOSED.has(t.status));
+      await Promise.all(closed.map((t) => d.tickets.update(t.number, withoutPersonalData, { known: t })));
+      d.logger.info(
+        { conversationId: ctx.conversationId, keysErased, tickets: closed.length },
+        'personal data erased on request',
+      );
     },
   };
 }

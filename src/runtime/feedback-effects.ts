@@ -4,7 +4,7 @@ import { DEFAULT_DEPARTMENTS, departmentFor, parseDepartments, type DepartmentTa
 import { FEEDBACK_CATEGORIES, type FeedbackCategory } from '../domain/feedback-classifier.js';
 import { normalizeMobile } from '../domain/phone.js';
 import { createSla, type Sla } from '../domain/sla-policy.js';
-import { canTransition, TICKET_NUMBER, type FeedbackDetails, type Ticket } from '../domain/ticket.js';
+import { canTransition, TICKET_NUMBER, transitionTicket, type FeedbackDetails, type Ticket } from '../domain/ticket.js';
 import { classifyFeedbackWithLlm } from '../nlu/llm-feedback.js';
 import type { LlmConfig } from '../nlu/llm.js';
 import type { TicketStore } from '../store/ticket-store.js';
@@ -147,24 +147,27 @@ export function feedbackEffects(deps: FeedbackEffectDeps): Pick<EffectHandlers, 
   };
 
   const recordSatisfaction: EffectHandler<'recordSatisfaction'> = async (params, ctx) => {
-    const base = await deps.base.recordSatisfaction?.(params, ctx);
-    if (params.subject.kind !== 'ticket') return base;
-    const ticket = await deps.tickets.get(params.subject.number);
+    const subject = params.subject;
+    // The survey record and the ticket are read together, in one round trip.
+    const [base, ticket] = await Promise.all([
+      deps.base.recordSatisfaction?.(params, ctx),
+      subject.kind === 'ticket' ? deps.tickets.get(subject.number) : undefined,
+    ]);
     // Only the user's own feedback tickets take their score.
     if (!ticket?.feedback || ticket.channel !== ctx.channel || ticket.userId !== ctx.userId) return base;
     const satisfaction = { score: params.score, at: ctx.now, ...(params.comment ? { comment: params.comment } : {}) };
-    const scored = await deps.tickets.update(ticket.number, (t) =>
-      t.feedback ? { ...t, updatedAt: ctx.now, feedback: { ...t.feedback, satisfaction } } : t,
+    // The score and, when it is low, the reopening go in one write; the SLA timers with the commit.
+    await deps.tickets.update(
+      ticket.number,
+      (t) => {
+        if (!t.feedback) return t;
+        const scored: Ticket = { ...t, updatedAt: ctx.now, feedback: { ...t.feedback, satisfaction } };
+        return params.score <= REOPEN_AT_OR_BELOW && reopenable(scored)
+          ? transitionTicket(scored, 'reopened', 'user', ctx.now, `satisfaction ${params.score}/5: supervisor review`)
+          : scored;
+      },
+      { known: ticket, ...(ctx.defer ? { defer: ctx.defer } : {}) },
     );
-    if (params.score <= REOPEN_AT_OR_BELOW && reopenable(scored)) {
-      await deps.tickets.transition(
-        scored.number,
-        'reopened',
-        'user',
-        ctx.now,
-        `satisfaction ${params.score}/5: supervisor review`,
-      );
-    }
     return base;
   };
 

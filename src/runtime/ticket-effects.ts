@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.js';
 import { normalizeMobile } from '../domain/phone.js';
 import { hallsForCity, type RegionTable } from '../domain/region-table.js';
 import { isValidResidentId } from '../domain/resident-id.js';
-import type { ApplicationDetails, Ticket } from '../domain/ticket.js';
+import { transitionTicket, type ApplicationDetails, type Ticket } from '../domain/ticket.js';
 import type { TicketStore } from '../store/ticket-store.js';
 import type { EffectContext, EffectHandler, EffectHandlers } from './effects.js';
 
@@ -135,12 +135,13 @@ export function ticketEffects(
     if (!ticket || ticket.channel !== ctx.channel || ticket.userId !== ctx.userId) return failed('KEFU_UNKNOWN_TICKET');
     if (!params.status) return failed('KEFU_BAD_REQUEST');
     try {
-      const changed = await deps.tickets.transition(
+      // From the ticket just read (its version saves the move a read); the SLA timers follow
+      // with the turn's commit.
+      const to = params.status as Ticket['status'];
+      const changed = await deps.tickets.update(
         params.number,
-        params.status as Ticket['status'],
-        'user',
-        ctx.now,
-        params.note,
+        (t) => transitionTicket(t, to, 'user', ctx.now, params.note),
+        { known: ticket, ...(ctx.defer ? { defer: ctx.defer } : {}) },
       );
       return { type: 'ticket.statusChanged', number: changed.number, status: changed.status, at: ctx.now };
     } catch (err) {

@@ -1,23 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { ChannelId } from '../core/message.js';
 import { DomainError, ERROR_CODES } from '../domain/errors.js';
-import {
-  formatTicketNumber,
-  statusesOf,
-  ticketDay,
-  transitionTicket,
-  type Ticket,
-  type TicketKind,
-  type TicketStatus,
-} from '../domain/ticket.js';
+import { statusesOf, transitionTicket, type Ticket, type TicketKind, type TicketStatus } from '../domain/ticket.js';
 import { clampLimit, newTicket, newestFirst } from './ticket-shape.js';
-import { CREATE_TICKET, NEXT_NUMBER, UPDATE_TICKET } from './ticket-scripts.js';
-import type { Alongside, NewTicket, TicketCounts, TicketQuery, TicketStore } from './ticket-store.js';
+import { TicketNumbers } from './ticket-numbers.js';
+import { CREATE_TICKET, LIST_TICKETS, UPDATE_TICKET } from './ticket-scripts.js';
+import type { Alongside, NewTicket, TicketCounts, TicketQuery, TicketStore, UpdateOptions } from './ticket-store.js';
 
 interface TicketCommands {
-  kefuNextNumber(idem: string, seq: string, ttlMs: number): Promise<['existing', string] | ['seq', number]>;
   kefuCreateTicket(...args: (string | number)[]): Promise<string>;
   kefuUpdateTicket(...args: (string | number)[]): Promise<number>;
+  kefuListTickets(index: string, limit: number, prefix: string): Promise<string[]>;
 }
 
 export interface RedisTicketStoreOptions {
@@ -30,7 +23,6 @@ export interface RedisTicketStoreOptions {
 }
 
 const DEFAULTS: RedisTicketStoreOptions = { namespace: 'kefu', idempotencyTtlMs: 7 * 86_400_000, maxAttempts: 200 };
-const DAY_MS = 86_400_000;
 
 /** A ticket kept changing under us for every attempt. */
 export class TicketConflictError extends Error {
@@ -50,15 +42,19 @@ export class TicketConflictError extends Error {
 export class RedisTicketStore implements TicketStore {
   private readonly redis: Redis & TicketCommands;
   private readonly o: RedisTicketStoreOptions;
+  private readonly numbers: TicketNumbers;
+  /** The version each ticket this store handed out was read at (`update`'s `known`). */
+  private readonly versions = new WeakMap<Ticket, string>();
 
   constructor(redis: Redis, options: Partial<RedisTicketStoreOptions> = {}) {
     this.o = { ...DEFAULTS, ...options };
     if (!('kefuCreateTicket' in redis)) {
-      redis.defineCommand('kefuNextNumber', { numberOfKeys: 2, lua: NEXT_NUMBER });
       redis.defineCommand('kefuCreateTicket', { numberOfKeys: 5, lua: CREATE_TICKET });
       redis.defineCommand('kefuUpdateTicket', { numberOfKeys: 3, lua: UPDATE_TICKET });
+      redis.defineCommand('kefuListTickets', { numberOfKeys: 1, lua: LIST_TICKETS });
     }
     this.redis = redis as Redis & TicketCommands;
+    this.numbers = new TicketNumbers(redis, (kind, day) => this.key('seq', kind, day));
   }
 
   private key(...parts: string[]): string {
@@ -71,10 +67,8 @@ export class RedisTicketStore implements TicketStore {
 
   async create(ticket: NewTicket, at: number, idempotencyKey: string, alongside?: Alongside): Promise<Ticket> {
     const idem = this.key('idem', idempotencyKey);
-    // A replay usually finds its ticket here and does not burn a number; the create script re-checks.
-    const next = await this.redis.kefuNextNumber(idem, this.key('seq', ticket.kind, ticketDay(at)), 3 * DAY_MS);
-    if (next[0] === 'existing') return this.must(next[1]);
-    const fresh = newTicket(ticket, formatTicketNumber(ticket.kind, at, Number(next[1])), at);
+    // A replay burns a number (the create script answers with the ticket it made before).
+    const fresh = newTicket(ticket, await this.numbers.next(ticket.kind, at), at);
     const creating = this.redis.kefuCreateTicket(
       idem,
       this.ticketKey(fresh.number),
@@ -88,7 +82,7 @@ export class RedisTicketStore implements TicketStore {
     );
     // Sent in the same event-loop turn, so in the same write as the create (see TicketStore.create).
     const [number] = await Promise.all([creating, alongside?.(fresh)]);
-    return number === fresh.number ? fresh : this.must(number);
+    return number === fresh.number ? this.versioned(fresh, '1') : this.must(number);
   }
 
   async get(number: string): Promise<Ticket | undefined> {
@@ -99,9 +93,13 @@ export class RedisTicketStore implements TicketStore {
     return this.update(number, (t) => transitionTicket(t, to, by, at, note));
   }
 
-  async update(number: string, change: (ticket: Ticket) => Ticket): Promise<Ticket> {
+  async update(number: string, change: (ticket: Ticket) => Ticket, options: UpdateOptions = {}): Promise<Ticket> {
+    const known = options.known;
+    const version = known?.number === number ? this.versions.get(known) : undefined;
+    let first: { ticket: Ticket; version: string } | undefined = version ? { ticket: known!, version } : undefined;
     for (let attempt = 0; attempt < this.o.maxAttempts; attempt++) {
-      const current = await this.read(number);
+      const current = first ?? (await this.read(number));
+      first = undefined;
       if (!current) throw unknown(number);
       const next = change(structuredClone(current.ticket));
       if (next.number !== number || next.kind !== current.ticket.kind)
@@ -115,7 +113,7 @@ export class RedisTicketStore implements TicketStore {
         number,
         next.createdAt,
       );
-      if (written === 1) return next;
+      if (written === 1) return this.versioned(next, String(Number(current.version) + 1));
       if (written === -1) throw unknown(number);
       // Lost the race: back off a little (spread the retries) and re-read.
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt + 1, 10)));
@@ -147,19 +145,28 @@ export class RedisTicketStore implements TicketStore {
     return out;
   }
 
+  /** The newest tickets of some indexes, with their versions: the indexes together in one round trip. */
   private async fromIndexes(indexes: string[], limit: number): Promise<Ticket[]> {
-    const numbers = new Set<string>();
-    for (const index of indexes) for (const n of await this.redis.zrevrange(index, 0, limit - 1)) numbers.add(n);
-    const found = await Promise.all([...numbers].map((n) => this.get(n)));
-    return found
-      .filter((t): t is Ticket => t !== undefined)
-      .sort(newestFirst)
-      .slice(0, limit);
+    const prefix = this.ticketKey('');
+    const lists = await Promise.all(indexes.map((index) => this.redis.kefuListTickets(index, limit, prefix)));
+    const byNumber = new Map<string, Ticket>();
+    for (const flat of lists) {
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const ticket = this.versioned(JSON.parse(flat[i]!) as Ticket, flat[i + 1]!);
+        byNumber.set(ticket.number, ticket);
+      }
+    }
+    return [...byNumber.values()].sort(newestFirst).slice(0, limit);
   }
 
   private async read(number: string): Promise<{ ticket: Ticket; version: string } | undefined> {
     const [data, version] = await this.redis.hmget(this.ticketKey(number), 'data', 'v');
-    return data && version ? { ticket: JSON.parse(data) as Ticket, version } : undefined;
+    return data && version ? { ticket: this.versioned(JSON.parse(data) as Ticket, version), version } : undefined;
+  }
+
+  private versioned(ticket: Ticket, version: string): Ticket {
+    this.versions.set(ticket, version);
+    return ticket;
   }
 
   private async must(number: string): Promise<Ticket> {

@@ -4,19 +4,6 @@
  * pointing at nothing.
  */
 
-/**
- * KEYS: idem, seq. ARGV: ttlMs. The ticket already made for this idempotency key ({'existing', number}),
- * else the day's next number ({'seq', n}; the counter outlives its day a little): a replay finds its
- * ticket without burning a number, in the same round trip.
- */
-export const NEXT_NUMBER = `
-local existing = redis.call('GET', KEYS[1])
-if existing then return {'existing', existing} end
-local n = redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
-return {'seq', n}
-`;
-
 /** KEYS: idem, ticket, byUser, byStatus, byKind. ARGV: number, json, score, idemTtlMs.
  * Returns the number of the ticket for this idempotency key (an earlier one when replayed). */
 export const CREATE_TICKET = `
@@ -43,4 +30,21 @@ if KEYS[2] ~= KEYS[3] then
   redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
 end
 return 1
+`;
+
+/**
+ * KEYS: index. ARGV: limit, ticket key prefix. The newest tickets of an index with their
+ * versions, flat ({data, v, data, v, ...}), in one round trip. The ticket keys are made here from
+ * the numbers: they share the index's `{tickets}` hash tag, so they are in its Cluster slot.
+ */
+export const LIST_TICKETS = `
+local out = {}
+for _, number in ipairs(redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)) do
+  local t = redis.call('HMGET', ARGV[2] .. number, 'data', 'v')
+  if t[1] and t[2] then
+    out[#out + 1] = t[1]
+    out[#out + 1] = t[2]
+  end
+end
+return out
 `;

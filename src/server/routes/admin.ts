@@ -78,6 +78,18 @@ export function adminRoutes(deps: AdminDeps) {
     }
   };
 
+  /**
+   * Work a ticket change left for later (its SLA timers), sent with the conversation's notice,
+   * in one write; its failure is logged, the change stands.
+   */
+  const withNotice = async <T>(later: (() => Promise<unknown>)[], notice: Promise<T>, req: FastifyRequest) => {
+    const [notified] = await Promise.all([
+      notice,
+      ...later.map((work) => work().catch((err: unknown) => req.log.error({ err }, 'SLA timers not rearmed'))),
+    ]);
+    return notified;
+  };
+
   const failed = (reply: FastifyReply, err: unknown) => {
     if (err instanceof DomainError) return sendError(reply, err.code, err.message);
     throw err;
@@ -118,13 +130,18 @@ export function adminRoutes(deps: AdminDeps) {
           if (status === 'rejected' && !note)
             return sendError(reply, 'KEFU_BAD_REQUEST', 'a rejection needs the reason in "note"');
           try {
-            const ticket = await deps.tickets.update(number, (t) => {
-              const next = transitionTicket(t, status, BY, deps.clock.now(), note);
-              if (status === 'rejected' && next.application && note)
-                next.application = { ...next.application, rejectReason: note };
-              return next;
-            });
-            return { ticket, notified: await notify(ticket, note, req) };
+            const later: (() => Promise<unknown>)[] = [];
+            const ticket = await deps.tickets.update(
+              number,
+              (t) => {
+                const next = transitionTicket(t, status, BY, deps.clock.now(), note);
+                if (status === 'rejected' && next.application && note)
+                  next.application = { ...next.application, rejectReason: note };
+                return next;
+              },
+              { defer: (work) => void later.push(work) },
+            );
+            return { ticket, notified: await withNotice(later, notify(ticket, note, req), req) };
           } catch (err) {
             return failed(reply, err);
           }
@@ -142,13 +159,18 @@ export function adminRoutes(deps: AdminDeps) {
             return sendError(reply, 'KEFU_CONFLICT', `${number} is not a feedback ticket`);
           try {
             const at = deps.clock.now();
-            const ticket = await deps.tickets.update(number, (t) => {
-              const next = canTransition(t.kind, t.status, 'replied')
-                ? transitionTicket(t, 'replied', BY, at, 'staff reply')
-                : { ...t, updatedAt: at };
-              if (next.feedback) next.feedback = { ...next.feedback, reply: { text: body.data.text, at, by: BY } };
-              return next;
-            });
+            const later: (() => Promise<unknown>)[] = [];
+            const ticket = await deps.tickets.update(
+              number,
+              (t) => {
+                const next = canTransition(t.kind, t.status, 'replied')
+                  ? transitionTicket(t, 'replied', BY, at, 'staff reply')
+                  : { ...t, updatedAt: at };
+                if (next.feedback) next.feedback = { ...next.feedback, reply: { text: body.data.text, at, by: BY } };
+                return next;
+              },
+              { known: existing, defer: (work) => void later.push(work) },
+            );
             const target = {
               conversationId: ticket.conversationId,
               channel: ticket.channel,
@@ -158,7 +180,12 @@ export function adminRoutes(deps: AdminDeps) {
             const event = { type: 'ticket.replied' as const, number, text: body.data.text, at };
             let notified = true;
             try {
-              await deps.runtime.dispatch(target, event, `admin:${number}:reply:${ticket.history.length}:${at}`);
+              const notice = deps.runtime.dispatch(
+                target,
+                event,
+                `admin:${number}:reply:${ticket.history.length}:${at}`,
+              );
+              await withNotice(later, notice, req);
             } catch (err) {
               // The reply is stored either way; a failed delivery must not make staff reply twice.
               req.log.warn({ err, ticket: number }, 'staff reply not delivered');
