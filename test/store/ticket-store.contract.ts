@@ -161,6 +161,23 @@ export function ticketStoreContract(name: string, make: () => Promise<TicketStor
     );
 
     it(
+      'an update from a ticket read before another change loses neither change',
+      withStore(async (store) => {
+        const t = await store.create(draft(), AT, 'known-1');
+        const seen = (await store.get(t.number))!;
+        await store.transition(t.number, 'under_review', 'admin:li', AT + 1);
+        const flagged = await store.update(t.number, (x) => ({ ...x, overdue: true }), { known: seen });
+        expect(flagged).toMatchObject({ status: 'under_review', overdue: true });
+        expect(await store.get(t.number)).toEqual(flagged);
+        // From a current one (as listed), straight away.
+        const listed = (await store.listByUser('web', t.userId)).find((x) => x.number === t.number)!;
+        const cleared = await store.update(t.number, (x) => ({ ...x, overdue: false }), { known: listed });
+        expect(cleared).toMatchObject({ status: 'under_review', overdue: false });
+        expect((await store.get(t.number))?.history).toHaveLength(2);
+      }),
+    );
+
+    it(
       'moves along the lifecycle with who, when and why in the history; refuses illegal moves',
       withStore(async (store) => {
         const t = await store.create(draft(), AT, 'k');
