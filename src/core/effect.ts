@@ -82,7 +82,16 @@ export interface EffectContext {
    * is logged and the turn stands, so its loss must be tolerable. Absent outside a runtime turn,
    * where a handler does the work at once.
    */
-  defer?: (work: () => Promise<unknown>) => void;
+  defer?: Defer;
+}
+
+/** Where work nothing waits on may go: see `EffectContext.defer`. */
+export type Defer = (work: () => Promise<unknown>) => void;
+
+/** `work` handed to `defer` when there is one, else done now. */
+export async function deferOrRun(defer: Defer | undefined, work: () => Promise<unknown>): Promise<void> {
+  if (defer) defer(work);
+  else await work();
 }
 
 /**

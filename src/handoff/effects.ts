@@ -1,4 +1,4 @@
-import type { EffectContext, EffectParams } from '../core/effect.js';
+import { deferOrRun, type EffectContext, type EffectParams } from '../core/effect.js';
 import type { ConversationEvent } from '../core/event.js';
 import type { HandoffService } from './service.js';
 
@@ -13,11 +13,6 @@ export interface HandoffEffectHandlers {
   forwardToAgent: Handler<'forwardToAgent'>;
   recordSatisfaction: Handler<'recordSatisfaction'>;
   leaveMessage: Handler<'leaveMessage'>;
-}
-
-async function deferred(ctx: EffectContext, work: () => Promise<unknown>): Promise<void> {
-  if (ctx.defer) ctx.defer(work);
-  else await work();
 }
 
 /**
@@ -42,7 +37,7 @@ export function handoffEffects(service: HandoffService): HandoffEffectHandlers {
     // Ending goes out with the turn's next write: nothing in the turn waits on it, and a retried
     // turn ends an ended handoff as a no-op.
     async endHandoff(params, ctx) {
-      await deferred(ctx, () => service.endFromConversation(ctx.conversationId, params.reason));
+      await deferOrRun(ctx.defer, () => service.endFromConversation(ctx.conversationId, params.reason));
     },
 
     async forwardToAgent(params, ctx) {
@@ -76,7 +71,7 @@ export function handoffEffects(service: HandoffService): HandoffEffectHandlers {
         at: ctx.now,
       });
       // Kept before the turn goes on (the user is told it is); the handoff ends with the next write.
-      await deferred(ctx, () => service.endFromConversation(ctx.conversationId, 'left_message'));
+      await deferOrRun(ctx.defer, () => service.endFromConversation(ctx.conversationId, 'left_message'));
     },
   };
 }

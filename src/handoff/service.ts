@@ -1,5 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { HandoffEndReason, HandoffReason } from '../core/effect.js';
+import { deferOrRun, type Defer, type HandoffEndReason, type HandoffReason } from '../core/effect.js';
 import type { ConversationEvent } from '../core/event.js';
 import type { ChannelId, Locale, MessageRef } from '../core/message.js';
 import type { Intent } from '../core/nlu.js';
@@ -102,7 +102,7 @@ export class HandoffService {
     target: Required<ConversationTarget>,
     reason: HandoffReason,
     preview: string,
-    defer?: (work: () => Promise<unknown>) => void,
+    defer?: Defer,
   ): Promise<QueueStatus> {
     const now = this.d.clock.now();
     if (!withinAgentHours(this.d.hours, now)) return { state: 'closed', hours: formatAgentHours(this.d.hours) };
@@ -134,8 +134,7 @@ export class HandoffService {
             .notifyHandoff?.({ conversationId: id, channel: target.channel, userId: target.userId, reason })
             .catch(() => {}),
         ]);
-      if (defer) defer(tell);
-      else await tell();
+      await deferOrRun(defer, tell);
     }
     return this.statusOf(queued.handoff, place, agents.length);
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { deferOrRun } from '../core/effect.js';
 import { formatCst, stepOf, type Sla, type SlaStep } from '../domain/sla-policy.js';
 import { transitionTicket, type Ticket, type TicketStatus } from '../domain/ticket.js';
 import type { NewTicket, TicketCounts, TicketQuery, TicketStore, UpdateOptions } from '../store/ticket-store.js';
@@ -197,9 +198,7 @@ export class SlaTicketStore implements TicketStore {
     );
     if (from !== undefined && from !== updated.status) {
       const moved = from;
-      const rearm = () => this.deadlines.rearm(moved, updated);
-      if (options.defer) options.defer(rearm);
-      else await rearm();
+      await deferOrRun(options.defer, () => this.deadlines.rearm(moved, updated));
     }
     return updated;
   }

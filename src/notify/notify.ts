@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { EffectContext, EffectParams } from '../core/effect.js';
+import { deferOrRun, type Defer, type EffectParams } from '../core/effect.js';
 import type { ConversationEvent } from '../core/event.js';
 import type { Clock } from '../core/ports.js';
 import { createSla, type Sla } from '../domain/sla-policy.js';
@@ -31,7 +31,7 @@ interface TimerEffectContext {
   channel: TimerTarget['channel'];
   userId: string;
   locale: NonNullable<TimerTarget['locale']>;
-  defer?: EffectContext['defer'];
+  defer?: Defer;
 }
 
 /**
@@ -99,11 +99,11 @@ export class Notify {
         at: params.at,
         target: { conversationId: ctx.conversationId, channel: ctx.channel, userId: ctx.userId, locale: ctx.locale },
       };
-      await deferred(ctx, () => this.scheduler.schedule(timer));
+      await deferOrRun(ctx.defer, () => this.scheduler.schedule(timer));
     },
     cancelTimer: async (params: EffectParams['cancelTimer'], ctx: TimerEffectContext): Promise<void> => {
       const id = conversationTimerKey(ctx.conversationId, params.timerId);
-      await deferred(ctx, () => this.scheduler.cancel(id));
+      await deferOrRun(ctx.defer, () => this.scheduler.cancel(id));
     },
   };
 
@@ -123,12 +123,6 @@ export class Notify {
     // The event id includes the due time: a machine that re-arms the same timer id gets a new event.
     await this.dispatch(timer.target, event, `timer:${timer.id}@${timer.at}`);
   }
-}
-
-/** `work` deferred to the turn's next write when the turn offers that, else now (`EffectContext.defer`). */
-async function deferred(ctx: TimerEffectContext, work: () => Promise<unknown>): Promise<void> {
-  if (ctx.defer) ctx.defer(work);
-  else await work();
 }
 
 export const conversationTimerKey = (conversationId: string, timerId: string) => `conv:${conversationId}:${timerId}`;

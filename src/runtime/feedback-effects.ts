@@ -166,7 +166,7 @@ export function feedbackEffects(deps: FeedbackEffectDeps): Pick<EffectHandlers, 
           ? transitionTicket(scored, 'reopened', 'user', ctx.now, `satisfaction ${params.score}/5: supervisor review`)
           : scored;
       },
-      { known: ticket, ...(ctx.defer ? { defer: ctx.defer } : {}) },
+      { known: ticket, defer: ctx.defer },
     );
     return base;
   };

@@ -141,7 +141,7 @@ export function ticketEffects(
       const changed = await deps.tickets.update(
         params.number,
         (t) => transitionTicket(t, to, 'user', ctx.now, params.note),
-        { known: ticket, ...(ctx.defer ? { defer: ctx.defer } : {}) },
+        { known: ticket, defer: ctx.defer },
       );
       return { type: 'ticket.statusChanged', number: changed.number, status: changed.status, at: ctx.now };
     } catch (err) {

@@ -1,3 +1,4 @@
+import type { Defer } from '../core/effect.js';
 import type { ChannelId, Locale } from '../core/message.js';
 import type { ApplicationDetails, FeedbackDetails, Ticket, TicketKind, TicketStatus } from '../domain/ticket.js';
 
@@ -25,7 +26,7 @@ export interface UpdateOptions {
    */
   known?: Ticket;
   /** Where follow-up work nothing waits on may go (a turn's `EffectContext.defer`: its SLA timers). */
-  defer?: (work: () => Promise<unknown>) => void;
+  defer?: Defer | undefined;
 }
 
 /** Work started with a new ticket's writes (see `TicketStore.create`). */

@@ -11,6 +11,7 @@ import {
   type Ticket,
   type TicketStatus,
 } from '../../domain/ticket.js';
+import { DeferredWork } from '../../runtime/deferred-work.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { TicketStore } from '../../store/ticket-store.js';
 import { sendError } from '../http-errors.js';
@@ -82,11 +83,10 @@ export function adminRoutes(deps: AdminDeps) {
    * Work a ticket change left for later (its SLA timers), sent with the conversation's notice,
    * in one write; its failure is logged, the change stands.
    */
-  const withNotice = async <T>(later: (() => Promise<unknown>)[], notice: Promise<T>, req: FastifyRequest) => {
-    const [notified] = await Promise.all([
-      notice,
-      ...later.map((work) => work().catch((err: unknown) => req.log.error({ err }, 'SLA timers not rearmed'))),
-    ]);
+  const withNotice = async <T>(later: DeferredWork, notice: Promise<T>, req: FastifyRequest) => {
+    later.send();
+    const [notified, outcomes] = await Promise.all([notice, later.settle()]);
+    for (const o of outcomes) if (o.status === 'rejected') req.log.error({ err: o.reason }, 'SLA timers not rearmed');
     return notified;
   };
 
@@ -130,7 +130,7 @@ export function adminRoutes(deps: AdminDeps) {
           if (status === 'rejected' && !note)
             return sendError(reply, 'KEFU_BAD_REQUEST', 'a rejection needs the reason in "note"');
           try {
-            const later: (() => Promise<unknown>)[] = [];
+            const later = new DeferredWork();
             const ticket = await deps.tickets.update(
               number,
               (t) => {
@@ -139,7 +139,7 @@ export function adminRoutes(deps: AdminDeps) {
                   next.application = { ...next.application, rejectReason: note };
                 return next;
               },
-              { defer: (work) => void later.push(work) },
+              { defer: later.add },
             );
             return { ticket, notified: await withNotice(later, notify(ticket, note, req), req) };
           } catch (err) {
@@ -159,7 +159,7 @@ export function adminRoutes(deps: AdminDeps) {
             return sendError(reply, 'KEFU_CONFLICT', `${number} is not a feedback ticket`);
           try {
             const at = deps.clock.now();
-            const later: (() => Promise<unknown>)[] = [];
+            const later = new DeferredWork();
             const ticket = await deps.tickets.update(
               number,
               (t) => {
@@ -169,7 +169,7 @@ export function adminRoutes(deps: AdminDeps) {
                 if (next.feedback) next.feedback = { ...next.feedback, reply: { text: body.data.text, at, by: BY } };
                 return next;
               },
-              { known: existing, defer: (work) => void later.push(work) },
+              { known: existing, defer: later.add },
             );
             const target = {
               conversationId: ticket.conversationId,
