@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { PlainHttpClient } from './http-client.js';
 import { scenarioFor, type Scenario } from './scenarios.js';
 
 /** What one phase of load produced. */
@@ -42,36 +42,27 @@ interface WebReply {
   replies?: { text: string }[];
 }
 
-/**
- * Keep-alive HTTP/1.1 client for `POST /api/web/messages`, on undici's connection pool: it costs
- * the load generator about 100-120 us of CPU a request against 170-205 with node:http's Agent
- * (64 customers, loopback). The load generator shares the machine's two cores with the server
- * and Redis, so what it spends is taken from the server under test.
- */
+/** `POST /api/web/messages` over keep-alive connections, one request at a time on each. */
 class WebClient {
-  private readonly pool: Pool;
+  private readonly http: PlainHttpClient;
 
   constructor(baseUrl: string) {
-    this.pool = new Pool(new URL(baseUrl).origin, { connections: 512, pipelining: 1 });
+    this.http = new PlainHttpClient(baseUrl);
   }
 
   async post(body: Record<string, string>): Promise<{ status: number; turn: number | undefined; json: WebReply }> {
-    const res = await this.pool.request({
-      path: '/api/web/messages',
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const header = res.headers['x-kefu-turn'];
+    const res = await this.http.postJson('/api/web/messages', JSON.stringify(body));
+    const header = res.headers.get('x-kefu-turn');
     return {
-      status: res.statusCode,
-      turn: typeof header === 'string' ? Number(header) : undefined,
-      json: (await res.body.json()) as WebReply,
+      status: res.status,
+      turn: header === undefined ? undefined : Number(header),
+      json: (res.status === 200 ? JSON.parse(res.body) : {}) as WebReply,
     };
   }
 
   close(): Promise<void> {
-    return this.pool.destroy();
+    this.http.close();
+    return Promise.resolve();
   }
 }
 
