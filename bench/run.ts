@@ -45,6 +45,11 @@ const { values: flags } = parseArgs({
     'v8-flags': { type: 'string', default: '' },
     /** Run every target this many times, alternating, and report each round's ratio and the median. */
     rounds: { type: 'string', default: '1' },
+    /**
+     * Also measure kefu and the baseline side by side: both servers up, taking turns at full load in
+     * slices of this many seconds (0: not at all) for --duration seconds each.
+     */
+    interleave: { type: 'string', default: '2' },
   },
 });
 const durationMs = Number(flags.duration) * 1000;
@@ -373,6 +378,115 @@ async function countSessions(redis: Redis): Promise<number> {
   return n;
 }
 
+/** What the side-by-side measurement gives: each target's turns and server CPU over its slices. */
+interface Interleaved {
+  sliceMs: number;
+  slices: number;
+  targets: {
+    name: string;
+    turns: number;
+    seconds: number;
+    turnsPerSecond: number;
+    serverCpuMsPerTurn: number;
+    errors: number;
+  }[];
+  /** kefu over the baseline from the sums, and the median of the ratios of adjacent slices. */
+  ratio: number;
+  medianSliceRatio: number;
+  ratioByCpu: number;
+}
+
+/**
+ * kefu and the baseline (one process each) both running on the same Redis, loaded in turn for a
+ * short slice each, the order switching every pair: a shared machine's speed drifts by a third
+ * within minutes, so figures taken minutes apart can land on either side of it; slices seconds
+ * apart share the machine's state, and the ratio of their sums is the steadier comparison.
+ */
+async function interleaved(
+  specs: TargetSpec[],
+  redisUrl: string,
+  redis: Redis,
+  logDir: string,
+  sliceMs: number,
+): Promise<Interleaved> {
+  await redis.flushall();
+  const servers = await Promise.all(
+    specs.map((spec) =>
+      startServer(`${spec.name}-interleaved`, spec.args(1), { ...SERVER_ENV, REDIS_URL: redisUrl }, logDir),
+    ),
+  );
+  try {
+    const slices = Math.max(2, Math.round(durationMs / sliceMs));
+    const sums = specs.map((spec) => ({
+      name: spec.name,
+      turns: 0,
+      ms: 0,
+      cpuTicks: 0,
+      errors: 0,
+      perSlice: [] as number[],
+    }));
+    let next = 0;
+    const slice = async (i: number, ms: number, label: string) => {
+      const server = servers[i]!;
+      const s0 = sampleTree(server.pid);
+      const load = await runLoad({
+        baseUrl: server.url,
+        scenarios,
+        maxTurns,
+        mode: 'closed',
+        concurrency,
+        userPrefix: `side-${i}-${next++}`,
+        durationMs: ms,
+        onProgress: (p) => progress(label, p),
+      });
+      const s1 = sampleTree(server.pid);
+      return { load, cpuTicks: s1.cpuTicks - s0.cpuTicks };
+    };
+    for (const [i, spec] of specs.entries()) await slice(i, Math.min(3000, durationMs / 4), `${spec.name} warm-up`);
+    for (let n = 0; n < slices; n++) {
+      const order = n % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of order) {
+        const { load, cpuTicks } = await slice(i, sliceMs, `side by side ${n + 1}/${slices}: ${specs[i]!.name}`);
+        const sum = sums[i]!;
+        sum.turns += load.turns;
+        sum.ms += load.elapsedMs;
+        sum.cpuTicks += cpuTicks;
+        sum.errors += load.errors;
+        sum.perSlice.push(load.turns / load.elapsedMs);
+      }
+    }
+    const targets = sums.map((t) => ({
+      name: t.name,
+      turns: t.turns,
+      seconds: t.ms / 1000,
+      turnsPerSecond: (t.turns / t.ms) * 1000,
+      serverCpuMsPerTurn: ((t.cpuTicks / CLOCK_TICKS) * 1000) / Math.max(1, t.turns),
+      errors: t.errors,
+    }));
+    const sliceRatios = sums[0]!.perSlice.map((k, n) => k / sums[1]!.perSlice[n]!).sort((a, b) => a - b);
+    const result: Interleaved = {
+      sliceMs,
+      slices,
+      targets,
+      ratio: targets[0]!.turnsPerSecond / targets[1]!.turnsPerSecond,
+      medianSliceRatio: sliceRatios[Math.floor((sliceRatios.length - 1) / 2)]!,
+      ratioByCpu: targets[1]!.serverCpuMsPerTurn / targets[0]!.serverCpuMsPerTurn,
+    };
+    for (const t of targets)
+      say(
+        `side by side, ${t.name}: ${t.turnsPerSecond.toFixed(0)} turns/s over ${slices} slices of ${sliceMs / 1000} s, ` +
+          `${t.serverCpuMsPerTurn.toFixed(2)} ms server CPU/turn, errors ${t.errors}`,
+      );
+    say(
+      `side by side: kefu/baseline ${result.ratio.toFixed(2)} (median of slice pairs ${result.medianSliceRatio.toFixed(2)}, ` +
+        `by CPU per turn ${result.ratioByCpu.toFixed(2)})`,
+    );
+    return result;
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
 async function main() {
   const started = Date.now();
   const logDir = mkdtempSync(join(tmpdir(), 'kefu-bench-'));
@@ -449,6 +563,10 @@ async function main() {
       if (ratio !== undefined) ratios.push(ratio);
     }
     report.targets = all[0];
+    const sliceMs = Number(flags.interleave) * 1000;
+    if (sliceMs > 0 && targets.length === 2) {
+      report.sideBySide = await interleaved(targets, redisServer.url, redis, logDir, sliceMs);
+    }
     if (rounds > 1) {
       report.rounds = all;
       report.kefuOverBaselineByRound = ratios;
