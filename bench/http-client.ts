@@ -28,6 +28,8 @@ class Connection {
   private buffer: Buffer = Buffer.alloc(0);
   private pending: Pending | undefined;
   private closed = false;
+  /** The server said `Connection: close`: no new request goes on it, and it closes once the server has. */
+  private ending = false;
 
   constructor(host: string, port: number, onClose: (c: Connection) => void) {
     this.socket = connect({ host, port, noDelay: true });
@@ -49,7 +51,7 @@ class Connection {
   }
 
   get usable(): boolean {
-    return !this.closed;
+    return !this.closed && !this.ending;
   }
 
   send(request: string): Promise<PlainResponse> {
@@ -136,7 +138,8 @@ class Connection {
   }
 
   private closeAfter(): void {
-    this.closed = true;
+    // Not `closed`: the socket's close still runs the close handler, which leaves the pool.
+    this.ending = true;
     this.socket.end();
   }
 }

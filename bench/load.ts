@@ -60,9 +60,8 @@ class WebClient {
     };
   }
 
-  close(): Promise<void> {
+  close(): void {
     this.http.close();
-    return Promise.resolve();
   }
 }
 
@@ -145,7 +144,7 @@ export async function runLoad(options: ClosedLoop | OpenLoop): Promise<LoadResul
     }
   } finally {
     clearInterval(ticker);
-    await client.close();
+    client.close();
   }
   result.elapsedMs = performance.now() - started;
   return result;

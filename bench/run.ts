@@ -398,7 +398,7 @@ interface Interleaved {
 
 /**
  * kefu and the baseline (one process each) both running on the same Redis, loaded in turn for a
- * short slice each, the order switching every pair: a shared machine's speed drifts by a third
+ * short slice each, the order switching every pair: a shared machine's speed drifts by a quarter
  * within minutes, so figures taken minutes apart can land on either side of it; slices seconds
  * apart share the machine's state, and the ratio of their sums is the steadier comparison.
  */
@@ -463,13 +463,13 @@ async function interleaved(
       serverCpuMsPerTurn: ((t.cpuTicks / CLOCK_TICKS) * 1000) / Math.max(1, t.turns),
       errors: t.errors,
     }));
-    const sliceRatios = sums[0]!.perSlice.map((k, n) => k / sums[1]!.perSlice[n]!).sort((a, b) => a - b);
+    const sliceRatios = sums[0]!.perSlice.map((k, n) => k / sums[1]!.perSlice[n]!);
     const result: Interleaved = {
       sliceMs,
       slices,
       targets,
       ratio: targets[0]!.turnsPerSecond / targets[1]!.turnsPerSecond,
-      medianSliceRatio: sliceRatios[Math.floor((sliceRatios.length - 1) / 2)]!,
+      medianSliceRatio: percentile(sliceRatios, 50),
       ratioByCpu: targets[1]!.serverCpuMsPerTurn / targets[0]!.serverCpuMsPerTurn,
     };
     for (const t of targets)
@@ -570,8 +570,7 @@ async function main() {
     if (rounds > 1) {
       report.rounds = all;
       report.kefuOverBaselineByRound = ratios;
-      const sorted = [...ratios].sort((a, b) => a - b);
-      const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : NaN;
+      const median = percentile(ratios, 50);
       say(`kefu/baseline by round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; median ${median.toFixed(2)}`);
     }
   } finally {

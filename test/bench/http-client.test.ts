@@ -81,6 +81,18 @@ describe('bench HTTP client', () => {
     );
   });
 
+  it('does not reuse a connection the server closes after its answer', async () => {
+    let connections = 0;
+    const tcp = createTcpServer((socket) => {
+      connections++;
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok'));
+    });
+    server = tcp;
+    client = new PlainHttpClient(await listen(tcp));
+    for (let i = 0; i < 3; i++) expect((await client.postJson('/', '{}')).body).toBe('ok');
+    expect(connections).toBe(3);
+  });
+
   it('rejects on a malformed answer or a connection closed mid-answer, and opens a new one next', async () => {
     let n = 0;
     const tcp = createTcpServer((socket) => {
