@@ -33,7 +33,8 @@ export class WebChannel implements ChannelAdapter {
   readonly channel = 'web' as const;
 
   constructor(
-    private readonly record: (conversationId: string, messages: (OutboundMessage & { at: number })[]) => Promise<void>,
+    /** Keeps messages sent together at `at` in the outbox (the very objects: a store may keep their recipes). */
+    private readonly record: (conversationId: string, messages: OutboundMessage[], at: number) => Promise<void>,
     private readonly now: () => number = Date.now,
     /** The session store already appends direct answers to the outbox when it commits the turn. */
     private readonly answersRecordedByStore = false,
@@ -64,11 +65,7 @@ export class WebChannel implements ChannelAdapter {
 
   /** Direct answers are recorded too: the outbox is everything sent to the user. */
   async recordReplies(conversationId: string, messages: OutboundMessage[]): Promise<void> {
-    const at = this.now();
-    await this.record(
-      conversationId,
-      messages.map((m) => ({ ...m, at })),
-    );
+    await this.record(conversationId, messages, this.now());
   }
 
   /**

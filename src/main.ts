@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { WebChannel } from '../adapters/web.js';
 import type { Config } from './config/load.js';
+import type { Locale, ReplyRef } from './core/message.js';
 import type { Clock, SessionStore } from './core/ports.js';
 import type { Recognizer } from './core/nlu.js';
 import { createLogger, type Logger } from './log/logger.js';
@@ -89,11 +90,15 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
     : new MemoryAnalyticsStore();
   const metrics = new KefuMetrics(new Registry(), { analytics, logger });
   if (redis) instrumentRedis(redis, (command, seconds, ok) => metrics.redisCommand(command, seconds, ok));
+  const catalog = await Catalog.load();
+  // History (outbox, transcript, latest answer) keeps the catalog's replies as recipes, rendered when read.
+  const render = (reply: ReplyRef, locale: Locale) => catalog.render(reply, locale);
   const sessions: SessionStore = redis
     ? new RedisSessionStore(redis, {
         turnWaitMs: config.TURN_WAIT_MS,
         outboxChannels: ['web'],
         transcriptLimit: config.HANDOFF_TRANSCRIPT_LIMIT,
+        render,
       })
     : new MemorySessionStore(() => clock.now(), {
         turnWaitMs: config.TURN_WAIT_MS,
@@ -101,14 +106,13 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
         // The embedded handoff store keeps transcripts; `handoff` exists by the first turn.
         transcript: (conversationId, lines) => handoff.d.store.appendTranscript(conversationId, lines),
       });
-  const outbox: OutboxStore = redis ? new RedisOutboxStore(redis) : new MemoryOutboxStore();
+  const outbox: OutboxStore = redis ? new RedisOutboxStore(redis, render) : new MemoryOutboxStore();
   const notify = new Notify({ ...(redis ? { redis } : {}), clock, logger });
   const tickets: TicketStore = notify.trackTickets(redis ? new RedisTicketStore(redis) : new MemoryTicketStore());
   const halls = loadRegionTable(config.REGION_TABLE_PATH);
-  const catalog = await Catalog.load();
   const channels: ChannelRegistry = notify.channels;
   const web = new WebChannel(
-    (id, messages) => outbox.append(id, messages),
+    (id, messages, at) => outbox.append(id, messages, at),
     () => clock.now(),
     redis !== undefined,
   );

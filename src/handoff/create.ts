@@ -16,6 +16,7 @@ export function createHandoff(config: Config, redis: Redis | undefined, ports: P
   const options = {
     transcriptLimit: config.HANDOFF_TRANSCRIPT_LIMIT,
     presenceTtlMs: config.AGENT_PRESENCE_SECONDS * 1000,
+    text: ports.text,
   };
   const hours = parseAgentHours(config.AGENT_HOURS, config.AGENT_TIMEZONE) ?? {
     start: 0,

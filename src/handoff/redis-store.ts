@@ -4,6 +4,7 @@ import type { Intent } from '../core/nlu.js';
 import { maskedLine } from '../domain/pii-mask.js';
 import { LeanScript } from '../store/lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
+import { readLine } from '../store/reply-json.js';
 import type {
   Handoff,
   HandoffStore,
@@ -200,7 +201,7 @@ export class RedisHandoffStore implements HandoffStore {
 
   async transcript(conversationId: string): Promise<TranscriptEntry[]> {
     const raw = await this.redis.lrange(k.transcript(conversationId), 0, -1);
-    return raw.map((r) => JSON.parse(r) as TranscriptEntry);
+    return raw.map((r) => readLine(JSON.parse(r) as TranscriptEntry, this.o.text));
   }
 
   async leaveMessage(message: LeftMessage): Promise<void> {

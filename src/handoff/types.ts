@@ -2,6 +2,7 @@ import type { HandoffEndReason, HandoffReason, SurveySubject } from '../core/eff
 import type { ChannelId, Locale } from '../core/message.js';
 import type { Intent } from '../core/nlu.js';
 import type { TranscriptLine } from '../core/ports.js';
+import type { RenderText } from '../store/reply-json.js';
 
 /** SERVICE_PROCESS.md / STYLE.md section 4: pending -> assigned -> resolved | expired. */
 export const HANDOFF_STATES = ['pending', 'assigned', 'resolved', 'expired'] as const;
@@ -115,4 +116,6 @@ export interface HandoffStore {
 export interface HandoffStoreOptions {
   transcriptLimit: number;
   presenceTtlMs: number;
+  /** Renders bot lines the session store kept as recipes (the catalog's `text`). */
+  text?: RenderText;
 }

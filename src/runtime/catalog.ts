@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n } from 'i18next';
 import { LOCALES, type Locale, type MessageRef, type OutboundMessage, type ReplyRef } from '../core/message.js';
+import { noteRecipe } from '../core/reply-recipe.js';
 
 export const LOCALES_DIR = fileURLToPath(new URL('../../locales/', import.meta.url));
 
@@ -145,6 +146,8 @@ export class Catalog {
     if (reply.quickReplies?.length) {
       out.quickReplies = reply.quickReplies.map((q) => ({ label: this.text(q.label, locale), value: q.value }));
     }
+    // Stores keep the recipe instead of the text (history is most of a conversation's Redis memory).
+    noteRecipe(out, reply, locale);
     return out;
   }
 }

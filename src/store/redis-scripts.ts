@@ -60,10 +60,8 @@ return {'wait', mySeq, served, redis.call('EXISTS', KEYS[5])}
 /** KEYS: served, session, seen, holder, outbox, last, transcript. ARGV: mySeq, sessionJson, sessionTtlMs, replyCount,
  * dedupeTtlMs, laneTtlMs, outboxLimit, outboxTtlMs, dedupeKey, seenLimit, seenScore (the turn's time: oldest
  * ids leave the window first), toOutbox (1: the replies also go to the outbox, each with "at": seenScore),
- * transcriptLimit, transcriptTtlMs, then replyCount replies (JSON objects), then transcript lines (none: not
- * touched), each a JSON object or \`#<n>:<at>\`: the bot's line for reply n (from 1), made here from its text.
- * Each reply is sent once: the latest answer (their JSON array), the outbox entries and the bot's lines in the
- * transcript are made here.
+ * transcriptLimit, transcriptTtlMs, then replyCount replies (JSON objects), then transcript lines (JSON; none:
+ * not touched). Each reply is sent once: the latest answer (their JSON array) and the outbox entries are made here.
  * Returns 1 when committed, 0 when the turn had already been passed on. */
 export const COMMIT_TURN = `
 local mySeq = tonumber(ARGV[1])
@@ -88,17 +86,7 @@ if ARGV[12] == '1' and replyCount > 0 then
   redis.call('PEXPIRE', KEYS[5], ARGV[8])
 end
 if #ARGV > lastReply then
-  local lines = {}
-  for i = lastReply + 1, #ARGV do
-    local line = ARGV[i]
-    if string.byte(line, 1) == 35 then
-      local n, at = string.match(line, '^#(%d+):(%d+)$')
-      local text = cjson.decode(ARGV[first + tonumber(n) - 1]).text
-      line = '{"from":"bot","text":' .. cjson.encode(text) .. ',"at":' .. at .. '}'
-    end
-    lines[#lines + 1] = line
-  end
-  redis.call('RPUSH', KEYS[7], unpack(lines))
+  redis.call('RPUSH', KEYS[7], unpack(ARGV, lastReply + 1, #ARGV))
   redis.call('LTRIM', KEYS[7], -tonumber(ARGV[13]), -1)
   redis.call('PEXPIRE', KEYS[7], ARGV[14])
 end

@@ -10,12 +10,13 @@ import {
   type TurnStart,
   type TurnTicket,
 } from '../core/ports.js';
-import { maskedLine, maskPersonalData } from '../domain/pii-mask.js';
+import { maskedLine } from '../domain/pii-mask.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
 import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
 import { LeanScript } from './lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
+import { botLineJson, hasRecipe, readReply, replyJson, type RenderReply } from './reply-json.js';
 
 type BeginReply =
   | ['dup', string]
@@ -57,6 +58,11 @@ export interface RedisSessionStoreOptions {
    * is then neither decoded nor parsed. 0 keeps none.
    */
   heldSessions: number;
+  /**
+   * The catalog's render: with it, replies the catalog made are kept (latest answer, outbox,
+   * transcript) as their recipes and rendered again when read; without it, as their text.
+   */
+  render?: RenderReply;
 }
 
 const DEFAULTS: RedisSessionStoreOptions = {
@@ -94,13 +100,6 @@ const unavailable = (err: unknown): never => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Text that Lua's cjson reads back and writes exactly as JSON.stringify would (up to an escaped
- * "/"): no control characters, and no surrogates, which cjson may refuse when unpaired.
- */
-// eslint-disable-next-line no-control-regex -- control characters are what it looks for
-const PLAIN = /^[^\u0000-\u001f\ud800-\udfff]*$/;
-
 /** Sessions in Redis with per-conversation turns in arrival order across processes (ticket lock in Lua). */
 export class RedisSessionStore implements SessionStore {
   private readonly options: RedisSessionStoreOptions;
@@ -133,7 +132,10 @@ export class RedisSessionStore implements SessionStore {
       );
       switch (reply[0]) {
         case 'dup':
-          return { kind: 'duplicate', replies: JSON.parse(reply[1]) as OutboundMessage[] };
+          return {
+            kind: 'duplicate',
+            replies: (JSON.parse(reply[1]) as OutboundMessage[]).map((r) => readReply(r, this.options.render)),
+          };
         case 'limited':
           return { kind: 'limited', retryAfterMs: Math.max(0, Number(reply[1])) };
         case 'ready': {
@@ -183,6 +185,7 @@ export class RedisSessionStore implements SessionStore {
     // The revision goes first in the stored JSON: the next turn start compares just that prefix.
     const known = `{"rev":"${PROCESS_TAG}${(++revisions).toString(36)}"`;
     const json = JSON.stringify(session);
+    const recipes = this.options.render !== undefined;
     const args: (string | number)[] = [
       turn.seq,
       json.length > 2 ? `${known},${json.slice(1)}` : `${known}}`,
@@ -199,19 +202,12 @@ export class RedisSessionStore implements SessionStore {
       this.options.transcriptLimit,
       TRANSCRIPT_TTL_MS,
     ];
-    for (const reply of replies) args.push(JSON.stringify(reply));
+    for (const reply of replies) args.push(replyJson(reply, recipes));
     let next = 0; // the reply the next bot line may repeat
     for (const line of transcript) {
-      const n = line.from === 'bot' && replies[next]?.text === line.text ? ++next : 0;
-      // The script writes such a line from the reply it repeats: its text crosses once.
-      if (
-        n > 0 &&
-        Number.isSafeInteger(line.at) &&
-        line.at >= 0 &&
-        PLAIN.test(line.text) &&
-        maskPersonalData(line.text) === line.text
-      )
-        args.push(`#${n}:${line.at}`);
+      const reply = line.from === 'bot' && replies[next]?.text === line.text ? replies[next++] : undefined;
+      // A line that repeats a reply the catalog made is kept as the reply's recipe.
+      if (reply && recipes && hasRecipe(reply)) args.push(botLineJson(reply, line.at, true));
       else args.push(JSON.stringify(maskedLine(line)));
     }
     const commitKeys = [

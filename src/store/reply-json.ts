@@ -1,0 +1,108 @@
+import { DEFAULT_LOCALE, type Locale, type MessageRef, type OutboundMessage, type ReplyRef } from '../core/message.js';
+import type { TranscriptLine } from '../core/ports.js';
+import { recipeOf } from '../core/reply-recipe.js';
+import { maskedLine, maskPersonalData } from '../domain/pii-mask.js';
+
+type Params = Record<string, string | number>;
+/** A button as stored: its label's key, the value it sends, and its label's params when it has some. */
+type StoredButton = [string, string] | [string, string, Params];
+
+/**
+ * A reply as Redis keeps it (web outbox, latest answer, transcript) when the catalog made it: its
+ * key, params, buttons and locale (omitted for zh-CN), rendered again when read. A Chinese reply's
+ * recipe is a fifth of its text's bytes, and history is most of what an idle conversation holds.
+ * Anything else, and everything stored before recipes, is the message itself, with its `text`.
+ */
+interface StoredRecipe {
+  k: string;
+  p?: Params;
+  q?: StoredButton[];
+  l?: Locale;
+}
+
+type StoredBotLine = StoredRecipe & { from: 'bot'; at: number };
+
+/** Renders a reply again from its recipe: the catalog's `render`. */
+export type RenderReply = (reply: ReplyRef, locale: Locale) => OutboundMessage;
+/** Renders one message key: the catalog's `text`. */
+export type RenderText = (ref: MessageRef, locale: Locale) => string;
+
+function recipe(message: OutboundMessage): StoredRecipe | undefined {
+  const made = recipeOf(message);
+  if (!made) return undefined;
+  const { message: ref, quickReplies } = made.reply;
+  const stored: StoredRecipe = { k: ref.key };
+  if (ref.params) stored.p = ref.params;
+  if (quickReplies?.length) {
+    stored.q = quickReplies.map((b) =>
+      b.label.params ? [b.label.key, b.value, b.label.params] : [b.label.key, b.value],
+    );
+  }
+  if (made.locale !== DEFAULT_LOCALE) stored.l = made.locale;
+  return stored;
+}
+
+/** JSON of a reply as the outbox and the latest answer keep it: its recipe with `recipes`, else the message. */
+export function replyJson(message: OutboundMessage, recipes: boolean): string {
+  return JSON.stringify((recipes && recipe(message)) || message);
+}
+
+/** Whether a bot line for `message` can be kept as its recipe (else as its masked text). */
+export function hasRecipe(message: OutboundMessage): boolean {
+  return recipeOf(message) !== undefined;
+}
+
+/**
+ * JSON of the transcript line of the bot saying `message` at `at`: its recipe with its params masked
+ * (transcripts at rest hold no whole ID or phone number), else the masked text.
+ */
+export function botLineJson(message: OutboundMessage, at: number, recipes: boolean): string {
+  const stored = recipes ? recipe(message) : undefined;
+  if (!stored) return JSON.stringify(maskedLine({ from: 'bot', text: message.text, at }));
+  const line: StoredBotLine = { from: 'bot', k: stored.k, at };
+  if (stored.p) line.p = maskedParams(stored.p);
+  if (stored.l) line.l = stored.l;
+  return JSON.stringify(line);
+}
+
+function maskedParams(params: Params): Params {
+  let out: Params | undefined;
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== 'string') continue;
+    const masked = maskPersonalData(value);
+    if (masked !== value) (out ??= { ...params })[name] = masked;
+  }
+  return out ?? params;
+}
+
+function replyRef(stored: StoredRecipe): ReplyRef {
+  const ref: ReplyRef = { message: stored.p ? { key: stored.k, params: stored.p } : { key: stored.k } };
+  if (stored.q) {
+    ref.quickReplies = stored.q.map(([key, value, params]) => ({ label: params ? { key, params } : { key }, value }));
+  }
+  return ref;
+}
+
+const isRecipe = (stored: object): stored is StoredRecipe => !('text' in stored) && 'k' in stored;
+
+/**
+ * A stored reply (recipe or message, as parsed JSON) as a message; other fields (`at`) are kept.
+ * Without `render`, a recipe's key stands in for its words.
+ */
+export function readReply<T extends object = OutboundMessage>(stored: T, render: RenderReply | undefined): T {
+  if (!isRecipe(stored)) return stored;
+  const { k, p: _p, q: _q, l, ...extra } = stored as StoredRecipe & Record<string, unknown>;
+  const message = render ? render(replyRef(stored), l ?? DEFAULT_LOCALE) : { key: k, text: `[${k}]` };
+  return { ...message, ...extra } as unknown as T;
+}
+
+/**
+ * A stored transcript line (parsed JSON) as agents read it: a bot line kept as a recipe is rendered
+ * and masked; without `text` to render with, its key stands in for the words.
+ */
+export function readLine(stored: TranscriptLine | StoredBotLine, text: RenderText | undefined): TranscriptLine {
+  if (!isRecipe(stored)) return stored as TranscriptLine;
+  const ref: MessageRef = stored.p ? { key: stored.k, params: stored.p } : { key: stored.k };
+  const said = text ? text(ref, stored.l ?? DEFAULT_LOCALE) : `[${stored.k}]`;
+  return { from: 'bot', text: maskPersonalData(said), at: stored.at };
+}

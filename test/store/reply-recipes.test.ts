@@ -1,0 +1,180 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LOCALES, type OutboundMessage, type ReplyRef } from '../../src/core/message.js';
+import type { TranscriptLine } from '../../src/core/ports.js';
+import { maskPersonalData } from '../../src/domain/pii-mask.js';
+import type { Kefu } from '../../src/main.js';
+import { Catalog, readCatalogs } from '../../src/runtime/catalog.js';
+import { keys } from '../../src/store/redis-keys.js';
+import { botLineJson, readLine, readReply, replyJson } from '../../src/store/reply-json.js';
+import { testKefu, uniqueUser } from '../support/kefu.js';
+
+function keysOf(tree: unknown, prefix = ''): string[] {
+  return Object.entries(tree as Record<string, unknown>).flatMap(([key, value]) =>
+    value !== null && typeof value === 'object' ? keysOf(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
+}
+
+let catalog: Catalog;
+let catalogKeys: string[];
+beforeAll(async () => {
+  catalog = await Catalog.load();
+  catalogKeys = keysOf(readCatalogs()['zh-CN']);
+});
+const render = (reply: ReplyRef, locale: (typeof LOCALES)[number]) => catalog.render(reply, locale);
+const text = (ref: ReplyRef['message'], locale: (typeof LOCALES)[number]) => catalog.text(ref, locale);
+
+const params = fc.dictionary(
+  fc.constantFrom('name', 'number', 'address', 'phone', 'idNumber', 'position', 'area', 'agent', 'text'),
+  fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.constantFrom('11010519491231002X', '13812345678', '北京市朝阳区建国路88号', 'a "quoted" \\ line\n'),
+  ),
+);
+const replyRef = () =>
+  fc.record(
+    {
+      message: fc.record({ key: fc.constantFrom(...catalogKeys), params }, { requiredKeys: ['key'] }),
+      quickReplies: fc.array(
+        fc.record({
+          label: fc.record({ key: fc.constantFrom(...catalogKeys), params }, { requiredKeys: ['key'] }),
+          value: fc.string(),
+        }),
+        { maxLength: 6 },
+      ),
+    },
+    { requiredKeys: ['message'] },
+  ) as fc.Arbitrary<ReplyRef>;
+
+describe('replies kept as recipes', () => {
+  it('a reply the catalog made reads back as the same message, buttons and locale included (property)', () => {
+    fc.assert(
+      fc.property(replyRef(), fc.constantFrom(...LOCALES), (ref, locale) => {
+        const sent = render(ref, locale);
+        const stored = replyJson(sent, true);
+        expect(JSON.parse(stored)).not.toHaveProperty('text');
+        expect(readReply(JSON.parse(stored) as OutboundMessage, render)).toEqual(sent);
+      }),
+    );
+  });
+
+  it("a bot line kept as a recipe reads back as the reply's words, masked, and holds no whole ID or phone number (property)", () => {
+    fc.assert(
+      fc.property(replyRef(), fc.constantFrom(...LOCALES), fc.nat(), (ref, locale, at) => {
+        const sent = render(ref, locale);
+        const stored = botLineJson(sent, at, true);
+        expect(stored).not.toMatch(/11010519491231002X|13812345678/);
+        const line = readLine(JSON.parse(stored) as TranscriptLine, text);
+        expect(line).toEqual({ from: 'bot', text: maskPersonalData(sent.text), at });
+      }),
+    );
+  });
+
+  it('a message that is not exactly what the catalog returned (a copy, one built by hand) is kept as its text', () => {
+    const sent = render({ message: { key: 'root.welcome' } }, 'zh-CN');
+    for (const other of [{ ...sent }, { key: 'root.welcome', text: '改过的话 13812345678' }]) {
+      expect(JSON.parse(replyJson(other, true))).toEqual(other);
+      expect(JSON.parse(botLineJson(other, 5, true))).toEqual({
+        from: 'bot',
+        text: maskPersonalData(other.text),
+        at: 5,
+      });
+    }
+    // Without recipes (a store given no renderer), everything is kept as text.
+    expect(JSON.parse(replyJson(sent, false))).toEqual(sent);
+  });
+
+  it('entries stored as text before recipes read as they were', () => {
+    const old = { key: 'a', text: '旧的', quickReplies: [{ label: '是', value: 'yes' }], at: 3 };
+    expect(readReply({ ...old }, render)).toEqual(old);
+    const line: TranscriptLine = { from: 'agent', agent: 'alice', text: '您好', at: 4 };
+    expect(readLine({ ...line }, text)).toEqual(line);
+  });
+
+  it('a recipe read with no renderer shows its key rather than nothing', () => {
+    expect(readReply({ k: 'root.welcome', at: 1 } as unknown as OutboundMessage, undefined)).toMatchObject({
+      text: '[root.welcome]',
+    });
+    expect(readLine({ from: 'bot', k: 'root.welcome', at: 1 } as unknown as TranscriptLine, undefined).text).toBe(
+      '[root.welcome]',
+    );
+  });
+});
+
+describe('a web conversation in Redis keeps recipes and shows the words', () => {
+  let kefu: Kefu;
+  beforeAll(async () => {
+    kefu = await testKefu({ REDIS_URL: inject('redisUrl'), AGENT_TOKENS: 'alice:tok-alice' });
+  });
+  afterAll(async () => kefu?.close());
+
+  type Reply = { text: string; quickReplies?: string[]; buttons?: { label: string; value: string }[] };
+  const post = async (userId: string, text: string, messageId: string) => {
+    const res = await kefu.app.inject({
+      method: 'POST',
+      url: '/api/web/messages',
+      payload: { userId, text, messageId },
+    });
+    expect(res.statusCode).toBe(200);
+    return { replies: (res.json() as { replies: Reply[] }).replies, duplicate: res.headers['x-kefu-duplicate'] };
+  };
+
+  it('outbox, latest answer and transcript hold no bot text, and every reader shows what the user was sent', async () => {
+    const userId = uniqueUser('recipe');
+    const conv = `web:${userId}`;
+    const lines = [
+      '你好',
+      '申请异地服务',
+      '个人',
+      '张三',
+      '11010519491231002X',
+      '13812345678',
+      '北京市朝阳区建国路88号',
+      '同意',
+    ];
+    const answered: Reply[] = [];
+    for (const [i, line] of lines.entries()) answered.push(...(await post(userId, line, `m${i}`)).replies);
+    expect(answered.map((r) => r.text).join('\n')).toMatch(/工单号：YD\d{12}/);
+
+    const redis = kefu.redis!;
+    const outbox = (await redis.lrange(keys.outbox(conv), 0, -1)).map((e) => JSON.parse(e) as Record<string, unknown>);
+    expect(outbox).toHaveLength(answered.length);
+    for (const entry of outbox) expect(Object.keys(entry).sort()).not.toContain('text');
+    const stored = (await redis.lrange(keys.transcript(conv), 0, -1)).join('\n');
+    expect(stored).not.toMatch(/"from":"bot","text"|11010519491231002X|13812345678/);
+    expect(await redis.get(keys.last(conv))).not.toContain('"text"');
+
+    // The web history is what the POSTs answered, buttons and all.
+    const history = (await kefu.app.inject({ method: 'GET', url: `/api/web/messages?userId=${userId}` })).json() as {
+      messages: (Reply & { at: string })[];
+    };
+    expect(history.messages.map(({ at: _at, ...m }) => m)).toEqual(answered);
+
+    // A redelivered last message is answered as the first time.
+    const again = await post(userId, lines.at(-1)!, `m${lines.length - 1}`);
+    expect(again.duplicate).toBe('1');
+    expect(again.replies.length).toBeGreaterThan(0);
+    expect(again.replies).toEqual(answered.slice(-again.replies.length));
+
+    // Agents read the bot's words, masked.
+    await post(userId, '转人工', 'm-agent');
+    const claim = await kefu.app.inject({
+      method: 'POST',
+      url: `/api/agent/conversations/${encodeURIComponent(conv)}/claim`,
+      headers: { authorization: 'Bearer tok-alice' },
+    });
+    expect(claim.statusCode).toBe(200);
+    const view = (
+      await kefu.app.inject({
+        method: 'GET',
+        url: `/api/agent/conversations/${encodeURIComponent(conv)}`,
+        headers: { authorization: 'Bearer tok-alice' },
+      })
+    ).json() as { transcript: { from: string; text: string }[] };
+    const botSaid = view.transcript.filter((l) => l.from === 'bot').map((l) => l.text);
+    expect(botSaid.slice(0, answered.length)).toEqual(answered.map((r) => maskPersonalData(r.text)));
+    expect(botSaid.join('\n')).toContain('110105********002X');
+    expect(JSON.stringify(view)).not.toMatch(/11010519491231002X|13812345678/);
+  });
+});
