@@ -1,10 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { HandoffEndReason } from '../core/effect.js';
 import type { Intent } from '../core/nlu.js';
-import { maskedLine } from '../domain/pii-mask.js';
 import { LeanScript } from '../store/lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
-import { readLine } from '../store/reply-json.js';
+import { lineJson, readLine } from '../store/reply-json.js';
 import type {
   Handoff,
   HandoffStore,
@@ -193,7 +192,7 @@ export class RedisHandoffStore implements HandoffStore {
     const key = k.transcript(conversationId);
     await this.redis
       .multi()
-      .rpush(key, ...entries.map((e) => JSON.stringify(maskedLine(e))))
+      .rpush(key, ...entries.map(lineJson))
       .ltrim(key, -this.o.transcriptLimit, -1)
       .pexpire(key, TRANSCRIPT_TTL_MS)
       .exec();

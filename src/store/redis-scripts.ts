@@ -7,28 +7,33 @@
 /**
  * Dedupe without a key per message: the ids of the conversation's last turns sit in one small
  * sorted set, and only the latest turn's replies are kept (a retry or redelivery is almost
- * always of the latest message; an older one is acknowledged with no replies).
+ * always of the latest message; an older one is acknowledged with no replies). `oldId` is the
+ * message's full key, which versions before the short ids remembered: such entries leave the
+ * window with the dedupe TTL (a day), and until then a redelivery is still known.
  */
 const DUPLICATE = `
-local function duplicate(seenKey, lastKey, id)
+local function known(seenKey, lastKey, id)
   if not redis.call('ZSCORE', seenKey, id) then return false end
   local last = redis.call('GET', lastKey)
   local prefix = id .. '\\n'
   if last and string.sub(last, 1, #prefix) == prefix then return string.sub(last, #prefix + 1) end
   return '[]'
 end
+local function duplicate(seenKey, lastKey, id, oldId)
+  return known(seenKey, lastKey, id) or (oldId ~= id and known(seenKey, lastKey, oldId))
+end
 `;
 
 /** KEYS: seq, served, session, seen, holder, last, rate. ARGV: mySeq (0 = take a number), holderTtlMs, laneTtlMs,
- * dedupeKey, perMinute (0 = no limit), windowMs, known (the start of a session this client holds: \`{"rev":"<token>"\`,
- * or empty).
+ * seenId (the message's id in the dedupe window), perMinute (0 = no limit), windowMs, known (the start of a session
+ * this client holds: \`{"rev":"<token>"\`, or empty), dedupeKey (the message's full key, as older versions kept it).
  * Returns {'dup', replies} | {'limited', retryAfterMs} | {'ready', seq, session|false|1} | {'wait', seq, served, holderAlive}
  * | {'gone', seq}; the session is 1 when it starts with \`known\`: the client's copy is the stored one. */
 export const BEGIN_TURN = `${DUPLICATE}
 local mySeq = tonumber(ARGV[1])
 local fresh = mySeq == 0
 if fresh then
-  local replies = duplicate(KEYS[4], KEYS[6], ARGV[4])
+  local replies = duplicate(KEYS[4], KEYS[6], ARGV[4], ARGV[8])
   if replies then return {'dup', replies} end
   -- A fixed window per conversation, opened by its first message; a refused message counts too.
   local limit = tonumber(ARGV[5])
@@ -44,7 +49,7 @@ local served = tonumber(redis.call('GET', KEYS[2]) or '0')
 if served >= mySeq then return {'gone', mySeq} end
 if served == mySeq - 1 then
   -- Checked again only after waiting: a twin delivery may have committed meanwhile.
-  local replies = (not fresh) and duplicate(KEYS[4], KEYS[6], ARGV[4])
+  local replies = (not fresh) and duplicate(KEYS[4], KEYS[6], ARGV[4], ARGV[8])
   if replies then
     redis.call('SET', KEYS[2], mySeq, 'PX', ARGV[3])
     return {'dup', replies}
@@ -58,7 +63,7 @@ return {'wait', mySeq, served, redis.call('EXISTS', KEYS[5])}
 `;
 
 /** KEYS: served, session, seen, holder, outbox, last, transcript. ARGV: mySeq, sessionJson, sessionTtlMs, replyCount,
- * dedupeTtlMs, laneTtlMs, outboxLimit, outboxTtlMs, dedupeKey, seenLimit, seenScore (the turn's time: oldest
+ * dedupeTtlMs, laneTtlMs, outboxLimit, outboxTtlMs, seenId, seenLimit, seenScore (the turn's time: oldest
  * ids leave the window first), toOutbox (1: the replies also go to the outbox, each with "at": seenScore),
  * transcriptLimit, transcriptTtlMs, then replyCount replies (JSON objects), then transcript lines (JSON; none:
  * not touched). Each reply is sent once: the latest answer (their JSON array) and the outbox entries are made here.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { OutboundMessage } from '../core/message.js';
 import {
@@ -10,13 +10,12 @@ import {
   type TurnStart,
   type TurnTicket,
 } from '../core/ports.js';
-import { maskedLine } from '../domain/pii-mask.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
 import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
 import { LeanScript } from './lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
-import { botLineJson, hasRecipe, readReply, replyJson, type RenderReply } from './reply-json.js';
+import { botLineJson, hasRecipe, lineJson, readReply, replyJson, type RenderReply } from './reply-json.js';
 
 type BeginReply =
   | ['dup', string]
@@ -94,6 +93,15 @@ function parseSession(raw: string): SessionRecord {
   return record;
 }
 
+/**
+ * The id a message is remembered by in its conversation's dedupe window: its key when shorter than
+ * 12 characters, else 12 characters (72 bits) of the key's SHA-1. A web message's key is 40
+ * characters (a UUID): the window of a finished 9-turn conversation shrinks by a quarter of a kB,
+ * and two of one conversation's 64 latest messages sharing an id is out of reach.
+ */
+export const seenId = (dedupeKey: string): string =>
+  dedupeKey.length < 12 ? dedupeKey : hash('sha1', dedupeKey, 'base64url').slice(0, 12);
+
 const unavailable = (err: unknown): never => {
   throw new StoreUnavailableError(err);
 };
@@ -120,6 +128,7 @@ export class RedisSessionStore implements SessionStore {
     let lastServed = -1;
     let lastProgress = Date.now();
     let pause = 1;
+    const id = seenId(dedupeKey);
     for (;;) {
       // Read on each try: a turn of this process may have committed while this one waited.
       const held = this.held.get(c);
@@ -127,7 +136,16 @@ export class RedisSessionStore implements SessionStore {
         beginScript.call<BeginReply>(
           this.redis,
           [keys.seq(c), keys.served(c), keys.session(c), keys.seen(c), keys.holder(c), keys.last(c), keys.rate(c)],
-          [mySeq, holderTtlMs, laneTtlMs, dedupeKey, limit?.perMinute ?? 0, TURN_LIMIT_WINDOW_MS, held?.known ?? ''],
+          [
+            mySeq,
+            holderTtlMs,
+            laneTtlMs,
+            id,
+            limit?.perMinute ?? 0,
+            TURN_LIMIT_WINDOW_MS,
+            held?.known ?? '',
+            dedupeKey,
+          ],
         ),
       );
       switch (reply[0]) {
@@ -195,7 +213,7 @@ export class RedisSessionStore implements SessionStore {
       this.options.laneTtlMs,
       OUTBOX_LIMIT,
       OUTBOX_TTL_MS,
-      turn.dedupeKey,
+      seenId(turn.dedupeKey),
       this.options.seenLimit,
       session.updatedAt,
       this.options.outboxChannels.includes(channel) ? 1 : 0,
@@ -208,7 +226,7 @@ export class RedisSessionStore implements SessionStore {
       const reply = line.from === 'bot' && replies[next]?.text === line.text ? replies[next++] : undefined;
       // A line that repeats a reply the catalog made is kept as the reply's recipe.
       if (reply && recipes && hasRecipe(reply)) args.push(botLineJson(reply, line.at, true));
-      else args.push(JSON.stringify(maskedLine(line)));
+      else args.push(lineJson(line));
     }
     const commitKeys = [
       keys.served(c),

@@ -20,7 +20,13 @@ interface StoredRecipe {
   l?: Locale;
 }
 
-type StoredBotLine = StoredRecipe & { from: 'bot'; at: number };
+/** The bot's line kept as a recipe: a line with `k` and no `text` is the bot's. */
+type StoredBotLine = StoredRecipe & { at: number };
+/** A user's line: `{"u": masked text, "at"}`, a third the bytes of its plain JSON for a short message. */
+interface StoredUserLine {
+  u: string;
+  at: number;
+}
 
 /** Renders a reply again from its recipe: the catalog's `render`. */
 export type RenderReply = (reply: ReplyRef, locale: Locale) => OutboundMessage;
@@ -59,10 +65,17 @@ export function hasRecipe(message: OutboundMessage): boolean {
 export function botLineJson(message: OutboundMessage, at: number, recipes: boolean): string {
   const stored = recipes ? recipe(message) : undefined;
   if (!stored) return JSON.stringify(maskedLine({ from: 'bot', text: message.text, at }));
-  const line: StoredBotLine = { from: 'bot', k: stored.k, at };
+  const line: StoredBotLine = { k: stored.k, at };
   if (stored.p) line.p = maskedParams(stored.p);
   if (stored.l) line.l = stored.l;
   return JSON.stringify(line);
+}
+
+/** JSON of a transcript line as Redis keeps it: masked, a user's in the short form. */
+export function lineJson(line: TranscriptLine): string {
+  const masked = maskedLine(line);
+  if (masked.from === 'user') return JSON.stringify({ u: masked.text, at: masked.at } satisfies StoredUserLine);
+  return JSON.stringify(masked);
 }
 
 function maskedParams(params: Params): Params {
@@ -97,10 +110,14 @@ export function readReply<T extends object = OutboundMessage>(stored: T, render:
 }
 
 /**
- * A stored transcript line (parsed JSON) as agents read it: a bot line kept as a recipe is rendered
- * and masked; without `text` to render with, its key stands in for the words.
+ * A stored transcript line (parsed JSON), in any form written so far, as agents read it: a bot line
+ * kept as a recipe is rendered and masked; without `text` to render with, its key stands in for the words.
  */
-export function readLine(stored: TranscriptLine | StoredBotLine, text: RenderText | undefined): TranscriptLine {
+export function readLine(
+  stored: TranscriptLine | StoredBotLine | StoredUserLine,
+  text: RenderText | undefined,
+): TranscriptLine {
+  if ('u' in stored) return { from: 'user', text: stored.u, at: stored.at };
   if (!isRecipe(stored)) return stored as TranscriptLine;
   const ref: MessageRef = stored.p ? { key: stored.k, params: stored.p } : { key: stored.k };
   const said = text ? text(ref, stored.l ?? DEFAULT_LOCALE) : `[${stored.k}]`;

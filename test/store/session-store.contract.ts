@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OutboundMessage } from '../../src/core/message.js';
 import type { SessionRecord, SessionStore, TranscriptLine } from '../../src/core/ports.js';
 import { uniqueUser } from '../support/kefu.js';
 
@@ -16,6 +17,11 @@ export function sessionStoreContract(
   make: () => Promise<SessionStore> | SessionStore,
   /** Where this store's commits put transcript lines, read back. */
   transcriptOf: (conversationId: string) => Promise<TranscriptLine[]>,
+  /** The replies turns send: built by hand unless the store is meant to keep the catalog's as recipes. */
+  reply: (which: 'hi' | 'answer' | 'ok') => OutboundMessage = (which) => ({
+    key: which,
+    text: { hi: 'hi', answer: 'answer', ok: '好的' }[which],
+  }),
 ) {
   describe(`SessionStore contract: ${name}`, () => {
     it('starts a new conversation with no session and saves it on commit', async () => {
@@ -25,7 +31,7 @@ export function sessionStoreContract(
       expect(start.kind).toBe('ready');
       if (start.kind !== 'ready') return;
       expect(start.session).toBeUndefined();
-      await store.commitTurn(start.turn, record(1), [{ key: 'k', text: 'hi' }], 60_000);
+      await store.commitTurn(start.turn, record(1), [reply('hi')], 60_000);
       expect(await store.load(conv)).toEqual(record(1));
       const next = await store.beginTurn(conv, 'm2');
       expect(next.kind === 'ready' && next.session).toEqual(record(1));
@@ -37,9 +43,10 @@ export function sessionStoreContract(
       const conv = `web:${uniqueUser()}`;
       const first = await store.beginTurn(conv, 'same');
       if (first.kind !== 'ready') throw new Error('expected ready');
-      await store.commitTurn(first.turn, record(1), [{ key: 'a', text: 'answer' }], 60_000);
+      const answer = reply('answer');
+      await store.commitTurn(first.turn, record(1), [answer], 60_000);
       const again = await store.beginTurn(conv, 'same');
-      expect(again).toEqual({ kind: 'duplicate', replies: [{ key: 'a', text: 'answer' }] });
+      expect(again).toEqual({ kind: 'duplicate', replies: [{ ...answer }] });
     });
 
     it('does not remember a message whose turn was aborted, so a redelivery is processed', async () => {
@@ -83,7 +90,7 @@ export function sessionStoreContract(
         if (start.kind === 'duplicate') return 'duplicate';
         if (start.kind !== 'ready') throw new Error(start.kind);
         await new Promise((r) => setTimeout(r, 5));
-        await store.commitTurn(start.turn, record(1), [{ key: 'x', text: 'x' }], 60_000);
+        await store.commitTurn(start.turn, record(1), [reply('hi')], 60_000);
         return 'processed';
       };
       const results = await Promise.all([run(), run()]);
@@ -138,9 +145,10 @@ export function sessionStoreContract(
       const conv = `web:${uniqueUser()}`;
       const first = await store.beginTurn(conv, 'm1');
       if (first.kind !== 'ready') throw new Error(first.kind);
-      await store.commitTurn(first.turn, record(1), [{ key: 'k', text: '好的' }], 60_000, [
+      const ok = reply('ok');
+      await store.commitTurn(first.turn, record(1), [ok], 60_000, [
         { from: 'user', text: '我的手机13812345678', at: 1 },
-        { from: 'bot', text: '好的', at: 1 },
+        { from: 'bot', text: ok.text, at: 1 },
       ]);
       const second = await store.beginTurn(conv, 'm2');
       if (second.kind !== 'ready') throw new Error(second.kind);
@@ -152,7 +160,7 @@ export function sessionStoreContract(
       ]);
       expect(lines[0]!.text).not.toContain('13812345678');
       expect(lines[0]!.text).toMatch(/^我的手机138\*+5678$/);
-      expect(lines[1]!.text).toBe('好的');
+      expect(lines[1]!.text).toBe(ok.text);
     });
   });
 }

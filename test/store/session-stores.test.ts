@@ -1,13 +1,16 @@
+import fc from 'fast-check';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { MemorySessionStore } from '../../src/store/memory-session-store.js';
 import { createRedis } from '../../src/store/redis-client.js';
-import { RedisSessionStore } from '../../src/store/redis-session-store.js';
+import { RedisSessionStore, seenId } from '../../src/store/redis-session-store.js';
 import { TurnTimeoutError } from '../../src/store/errors.js';
 import { sessionStoreContract } from './session-store.contract.js';
 import type { SessionRecord, TranscriptLine } from '../../src/core/ports.js';
 import { keys } from '../../src/store/redis-keys.js';
 import { maskedLine } from '../../src/domain/pii-mask.js';
 import { uniqueUser } from '../support/kefu.js';
+import { Catalog } from '../../src/runtime/catalog.js';
+import { readLine } from '../../src/store/reply-json.js';
 
 const redis = createRedis(inject('redisUrl'));
 afterAll(async () => {
@@ -26,10 +29,37 @@ sessionStoreContract(
     }),
   async (conv) => memoryTranscripts.get(conv) ?? [],
 );
+/** The transcript as agents read it, in whatever form the store kept its lines. */
+const storedTranscript = async (conv: string, catalog?: Catalog) =>
+  (await redis.lrange(keys.transcript(conv), 0, -1)).map((l) =>
+    readLine(JSON.parse(l) as TranscriptLine, catalog && ((ref, locale) => catalog.text(ref, locale))),
+  );
 sessionStoreContract(
   'redis',
   () => new RedisSessionStore(redis),
-  async (conv) => (await redis.lrange(keys.transcript(conv), 0, -1)).map((l) => JSON.parse(l) as TranscriptLine),
+  async (conv) => storedTranscript(conv),
+);
+// As kefu runs it: replies the catalog made are kept as recipes.
+const catalog = await Catalog.load();
+sessionStoreContract(
+  'redis, replies kept as recipes',
+  () => new RedisSessionStore(redis, { render: (reply, locale) => catalog.render(reply, locale) }),
+  async (conv) => storedTranscript(conv, catalog),
+  (which) =>
+    catalog.render(
+      {
+        message: {
+          hi: { key: 'root.welcome' },
+          answer: {
+            key: 'application.created',
+            params: { number: 'YD261130000001', address: '北京市朝阳区建国路88号' },
+          },
+          ok: { key: 'menu.prompt' },
+        }[which],
+        quickReplies: which === 'answer' ? [{ label: { key: 'menu.agent' }, value: 'intent:agent' }] : [],
+      },
+      'zh-CN',
+    ),
 );
 
 describe('RedisSessionStore across connections', () => {
@@ -87,6 +117,51 @@ describe('RedisSessionStore across connections', () => {
     const holder = await store.beginTurn(conv, 'slow');
     await expect(store.beginTurn(conv, 'waits')).rejects.toBeInstanceOf(TurnTimeoutError);
     if (holder.kind === 'ready') await store.abortTurn(holder.turn);
+  });
+});
+
+describe('RedisSessionStore dedupe window', () => {
+  const session = { machineVersion: 1, snapshot: {}, locale: 'zh-CN' as const, updatedAt: 1 };
+
+  it('remembers a long message key by a 12-character id and a short one as it is', async () => {
+    const store = new RedisSessionStore(redis);
+    const conv = `web:${uniqueUser()}`;
+    const long = `web:${'0f8e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b'}`;
+    for (const key of [long, 'web:m1']) {
+      const start = await store.beginTurn(conv, key);
+      if (start.kind !== 'ready') throw new Error(start.kind);
+      await store.commitTurn(start.turn, session, [{ key: 'k', text: key }], 60_000);
+    }
+    expect((await redis.zrange(keys.seen(conv), 0, -1)).sort()).toEqual([seenId(long), 'web:m1'].sort());
+    expect(seenId(long)).toHaveLength(12);
+    expect(await store.beginTurn(conv, long)).toEqual({ kind: 'duplicate', replies: [] });
+    expect(await store.beginTurn(conv, 'web:m1')).toEqual({
+      kind: 'duplicate',
+      replies: [{ key: 'k', text: 'web:m1' }],
+    });
+  });
+
+  it('still knows a message an older version remembered under its full key', async () => {
+    const store = new RedisSessionStore(redis);
+    const conv = `web:${uniqueUser()}`;
+    const key = 'line:468789577898262530';
+    await redis.zadd(keys.seen(conv), 1, key);
+    await redis.set(keys.last(conv), `${key}\n[{"key":"a","text":"您好"}]`);
+    expect(await store.beginTurn(conv, key)).toEqual({ kind: 'duplicate', replies: [{ key: 'a', text: '您好' }] });
+  });
+
+  it('gives distinct keys distinct ids (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 12, maxLength: 80 }), { minLength: 2, maxLength: 64 }),
+        (ids) => {
+          const seen = ids.map(seenId);
+          expect(new Set(seen).size).toBe(ids.length);
+          for (const id of seen) expect(id).toMatch(/^[\w-]{12}$/);
+          expect(ids.map(seenId)).toEqual(seen);
+        },
+      ),
+    );
   });
 });
 
@@ -149,7 +224,7 @@ describe('RedisSessionStore commit', () => {
       60_000,
       lines,
     );
-    const stored = (await redis.lrange(keys.transcript(conv), 0, -1)).map((l) => JSON.parse(l) as TranscriptLine);
+    const stored = await storedTranscript(conv);
     expect(stored).toEqual(lines.map(maskedLine));
     expect(stored[5]!.text).not.toContain('11010519491231002X');
   });
