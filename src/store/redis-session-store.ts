@@ -1,4 +1,4 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { OutboundMessage } from '../core/message.js';
 import {
@@ -15,6 +15,7 @@ import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
 import { LeanScript } from './lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
+import { seenId } from './seen-id.js';
 import { botLineJson, hasRecipe, lineJson, readReply, replyJson, type RenderReply } from './reply-json.js';
 
 type BeginReply =
@@ -92,15 +93,6 @@ function parseSession(raw: string): SessionRecord {
   delete record.rev;
   return record;
 }
-
-/**
- * The id a message is remembered by in its conversation's dedupe window: its key when shorter than
- * 12 characters, else 12 characters (72 bits) of the key's SHA-1. A web message's key is 40
- * characters (a UUID): the window of a finished 9-turn conversation shrinks by a quarter of a kB,
- * and two of one conversation's 64 latest messages sharing an id is out of reach.
- */
-export const seenId = (dedupeKey: string): string =>
-  dedupeKey.length < 12 ? dedupeKey : hash('sha1', dedupeKey, 'base64url').slice(0, 12);
 
 const unavailable = (err: unknown): never => {
   throw new StoreUnavailableError(err);
