@@ -36,8 +36,11 @@ export class WebChannel implements ChannelAdapter {
     /** Keeps messages sent together at `at` in the outbox (the very objects: a store may keep their recipes). */
     private readonly record: (conversationId: string, messages: OutboundMessage[], at: number) => Promise<void>,
     private readonly now: () => number = Date.now,
-    /** The session store already appends direct answers to the outbox when it commits the turn. */
-    private readonly answersRecordedByStore = false,
+    /**
+     * The conversation's transcript is the page's history (Redis): a turn's commit and an agent's
+     * line already keep what they send, so only what no turn sent (refusals) is recorded here.
+     */
+    private readonly historyInTranscript = false,
   ) {}
 
   toInbound(body: WebMessageBody): InboundMessage {
@@ -73,10 +76,11 @@ export class WebChannel implements ChannelAdapter {
    * a turn ran; refusals before any turn, e.g. rate limits, are recorded here).
    */
   async recordAnswer(conversationId: string, messages: OutboundMessage[], committed: boolean): Promise<void> {
-    if (!(this.answersRecordedByStore && committed)) await this.recordReplies(conversationId, messages);
+    if (!(this.historyInTranscript && committed)) await this.recordReplies(conversationId, messages);
   }
 
   async push(delivery: Delivery): Promise<void> {
+    if (this.historyInTranscript && delivery.inHistory) return;
     await this.recordReplies(delivery.conversationId, delivery.messages);
   }
 }

@@ -18,7 +18,7 @@ const turnsEach = Number(process.argv[3] ?? 300);
 const CONVERSATIONS = 64;
 
 const redis = createRedis(url);
-const store = new RedisSessionStore(redis, { outboxChannels: ['web'] });
+const store = new RedisSessionStore(redis, { historyChannels: ['web'] });
 const session = (turns: number): SessionRecord => ({
   machineVersion: 2,
   snapshot: {

@@ -96,7 +96,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const sessions: SessionStore = redis
     ? new RedisSessionStore(redis, {
         turnWaitMs: config.TURN_WAIT_MS,
-        outboxChannels: ['web'],
+        historyChannels: ['web'],
         transcriptLimit: config.HANDOFF_TRANSCRIPT_LIMIT,
         render,
       })

@@ -98,7 +98,7 @@ export const configSchema = z.object({
     'Average minutes an agent spends on a conversation, for the wait estimate told to users.',
   ),
   HANDOFF_TRANSCRIPT_LIMIT: positiveInt(50).describe(
-    'Messages of each conversation kept for agents (both directions).',
+    "Messages of each conversation shown to agents (both directions); web chat keeps up to 500, the page's history.",
   ),
   AGENT_PRESENCE_SECONDS: positiveInt(45).describe(
     'An agent counts as online this long after the console last checked in.',

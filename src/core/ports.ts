@@ -38,12 +38,17 @@ export interface TurnLimit {
 /** The window a `TurnLimit` counts in: opened by the conversation's first message, a minute long. */
 export const TURN_LIMIT_WINDOW_MS = 60_000;
 
-/** One line of a conversation as agents see it; stores keep `text` masked. */
+/**
+ * One line of a conversation as agents see it; stores keep `text` masked, except what a history
+ * channel's user re-reads (web chat: the bot's and agents' words as sent), which agents read masked.
+ */
 export interface TranscriptLine {
   from: 'user' | 'bot' | 'agent';
   text: string;
   at: number;
   agent?: string;
+  /** An agent's line: the conversation's locale, in which a web user re-reads it. */
+  locale?: Locale;
 }
 
 /** Proof of holding a conversation's turn; give it back to commit or abort. */
@@ -100,6 +105,11 @@ export interface Delivery {
    * path keeps no once-only mark of its own, a Redis round trip less.
    */
   deduped?: boolean;
+  /**
+   * The conversation's transcript already holds these messages as sent (a committed turn's replies,
+   * an agent's line): a channel whose history is that transcript (web chat on Redis) records nothing.
+   */
+  inHistory?: boolean;
 }
 
 /** What the runtime needs from a channel: a way to reach the user unprompted. */

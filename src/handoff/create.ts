@@ -17,6 +17,7 @@ export function createHandoff(config: Config, redis: Redis | undefined, ports: P
     transcriptLimit: config.HANDOFF_TRANSCRIPT_LIMIT,
     presenceTtlMs: config.AGENT_PRESENCE_SECONDS * 1000,
     text: ports.text,
+    historyChannels: ['web'],
   };
   const hours = parseAgentHours(config.AGENT_HOURS, config.AGENT_TIMEZONE) ?? {
     start: 0,

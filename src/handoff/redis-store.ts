@@ -3,7 +3,8 @@ import type { HandoffEndReason } from '../core/effect.js';
 import type { Intent } from '../core/nlu.js';
 import { LeanScript } from '../store/lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
-import { lineJson, readLine } from '../store/reply-json.js';
+import { HISTORY_LIMIT } from '../store/outbox-store.js';
+import { agentLineJson, lineJson, readLine } from '../store/reply-json.js';
 import type {
   Handoff,
   HandoffStore,
@@ -190,17 +191,28 @@ export class RedisHandoffStore implements HandoffStore {
   async appendTranscript(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const key = k.transcript(conversationId);
+    const history = this.history(conversationId);
     await this.redis
       .multi()
-      .rpush(key, ...entries.map(lineJson))
-      .ltrim(key, -this.o.transcriptLimit, -1)
+      .rpush(
+        key,
+        ...entries.map((e) =>
+          history && e.from === 'agent' ? agentLineJson(e.agent ?? '', e.text, e.at, e.locale) : lineJson(e),
+        ),
+      )
+      .ltrim(key, -(history ? HISTORY_LIMIT : this.o.transcriptLimit), -1)
       .pexpire(key, TRANSCRIPT_TTL_MS)
       .exec();
   }
 
   async transcript(conversationId: string): Promise<TranscriptEntry[]> {
-    const raw = await this.redis.lrange(k.transcript(conversationId), 0, -1);
+    // A history channel's list holds more than agents are shown.
+    const raw = await this.redis.lrange(k.transcript(conversationId), -this.o.transcriptLimit, -1);
     return raw.map((r) => readLine(JSON.parse(r) as TranscriptEntry, this.o.text));
+  }
+
+  private history(conversationId: string): boolean {
+    return this.o.historyChannels?.includes(conversationId.slice(0, conversationId.indexOf(':'))) ?? false;
   }
 
   async leaveMessage(message: LeftMessage): Promise<void> {

@@ -5,6 +5,7 @@ import type { ChannelId, Locale, MessageRef } from '../core/message.js';
 import type { Intent } from '../core/nlu.js';
 import type { Clock, Delivery, HandoffNotice } from '../core/ports.js';
 import { maskPersonalData } from '../domain/pii-mask.js';
+import { AGENT_SAYS } from '../store/reply-json.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { AgentEventBus } from './events.js';
 import { formatAgentHours, withinAgentHours, type AgentHours } from './hours.js';
@@ -268,7 +269,7 @@ export class HandoffService {
     const h = await this.visible(conversationId, agent);
     if (h.state !== 'assigned') throw new HandoffAccessError('KEFU_CONFLICT', 'claim the conversation before replying');
     const at = this.d.clock.now();
-    const message: MessageRef = { key: 'handoff.agentSays', params: { agent, text } };
+    const message: MessageRef = { key: AGENT_SAYS, params: { agent, text } };
     const delivered = await this.d.push({
       conversationId,
       channel: h.channel,
@@ -276,9 +277,12 @@ export class HandoffService {
       messages: [{ ...message, params: { agent, text }, text: this.d.text(message, h.locale) }],
       eventId: `agent.said:${conversationId}:${randomUUID()}`,
       deduped: true,
+      // The line below keeps them: where that is what the user re-reads (web chat), it is the record.
+      inHistory: true,
     });
+    // The store masks it, except where the user re-reads it as sent (web chat); agents read it masked.
+    await this.d.store.appendTranscript(conversationId, [{ from: 'agent', agent, text, at, locale: h.locale }]);
     const entry: TranscriptEntry = { from: 'agent', agent, text: maskPersonalData(text), at };
-    await this.d.store.appendTranscript(conversationId, [entry]);
     await this.d.bus.publish({ type: 'message', conversationId, entry });
     return { delivered, entry };
   }

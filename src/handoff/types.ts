@@ -118,4 +118,9 @@ export interface HandoffStoreOptions {
   presenceTtlMs: number;
   /** Renders bot lines the session store kept as recipes (the catalog's `text`). */
   text?: RenderText;
+  /**
+   * Channels whose transcript is also what their users re-read (web chat): agents' lines are kept
+   * there as sent, and up to `HISTORY_LIMIT` lines (agents still read the latest `transcriptLimit`).
+   */
+  historyChannels?: readonly string[];
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-/** What holds a conversation's words: the web outbox and the agents' transcript. */
+/** What holds a conversation's words: its transcript (web chat's history too), and web outboxes from before. */
 const PATTERNS = ['kefu:{*}:outbox', 'kefu:{*}:transcript'];
 
 /**

@@ -190,7 +190,7 @@ export class Runtime {
     });
     if (replies.length > 0) {
       // Pushed once: the turn start answered a second dispatch of this event id as a duplicate.
-      await this.o.channels.push({ ...target, messages: replies, eventId, deduped: true });
+      await this.o.channels.push({ ...target, messages: replies, eventId, deduped: true, inHistory: true });
     }
     return replies;
   }

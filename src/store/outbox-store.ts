@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { OutboundMessage } from '../core/message.js';
-import { keys } from './redis-keys.js';
-import { readReply, replyJson, type RenderReply } from './reply-json.js';
+import { TRANSCRIPT_TTL_MS, keys } from './redis-keys.js';
+import { readReply, readSent, sentLineJson, type RenderReply } from './reply-json.js';
 
 /** A message as it was sent to a web-chat user, with when. */
 export interface SentMessage extends OutboundMessage {
@@ -17,9 +17,9 @@ export interface OutboxStore {
   delete(conversationId: string): Promise<void>;
 }
 
-/** Bounds keep a chatty or abandoned conversation from growing without limit. */
-export const OUTBOX_LIMIT = 500;
-export const OUTBOX_TTL_MS = 7 * 86_400_000;
+/** Lines a web conversation keeps: a chatty or abandoned one does not grow without limit. */
+export const HISTORY_LIMIT = 500;
+const MEMORY_OUTBOX_LIMIT = 500;
 
 export class MemoryOutboxStore implements OutboxStore {
   private readonly boxes = new Map<string, SentMessage[]>();
@@ -27,7 +27,7 @@ export class MemoryOutboxStore implements OutboxStore {
   async append(conversationId: string, messages: OutboundMessage[], at: number): Promise<void> {
     const box = this.boxes.get(conversationId) ?? [];
     box.push(...structuredClone(messages).map((m) => ({ ...m, at })));
-    if (box.length > OUTBOX_LIMIT) box.splice(0, box.length - OUTBOX_LIMIT);
+    if (box.length > MEMORY_OUTBOX_LIMIT) box.splice(0, box.length - MEMORY_OUTBOX_LIMIT);
     this.boxes.set(conversationId, box);
   }
 
@@ -41,33 +41,45 @@ export class MemoryOutboxStore implements OutboxStore {
 }
 
 /**
- * The outbox as a Redis list of JSON entries. With `render` (the catalog's), messages the catalog
- * made are kept as their recipes and rendered again when listed; entries kept as text read as before.
+ * What a web user was sent, read from the conversation's transcript, which for a history channel
+ * keeps the bot's replies and the agents' words as sent (one list for the page and the agents,
+ * not two copies). Messages recorded here (refusals before any turn) are added to it. A
+ * conversation from before that still has its own outbox list: its entries come first.
  */
 export class RedisOutboxStore implements OutboxStore {
   constructor(
     private readonly redis: Redis,
+    /** The catalog's render: messages it made are kept as their recipes. */
     private readonly render?: RenderReply,
   ) {}
 
   async append(conversationId: string, messages: OutboundMessage[], at: number): Promise<void> {
     if (messages.length === 0) return;
-    const key = keys.outbox(conversationId);
-    const tail = `,"at":${at}}`;
+    const key = keys.transcript(conversationId);
     await this.redis
       .multi()
-      .rpush(key, ...messages.map((m) => replyJson(m, this.render !== undefined).slice(0, -1) + tail))
-      .ltrim(key, -OUTBOX_LIMIT, -1)
-      .pexpire(key, OUTBOX_TTL_MS)
+      .rpush(key, ...messages.map((m) => sentLineJson(m, at, this.render !== undefined)))
+      .ltrim(key, -HISTORY_LIMIT, -1)
+      .pexpire(key, TRANSCRIPT_TTL_MS)
       .exec();
   }
 
   async list(conversationId: string, afterIndex = 0): Promise<SentMessage[]> {
-    const raw = await this.redis.lrange(keys.outbox(conversationId), afterIndex, -1);
-    return raw.map((r) => readReply(JSON.parse(r) as SentMessage, this.render));
+    const [[oldErr, before], [err, lines]] = (await this.redis
+      .multi()
+      .lrange(keys.outbox(conversationId), 0, -1)
+      .lrange(keys.transcript(conversationId), 0, -1)
+      .exec()) as [[Error | null, string[]], [Error | null, string[]]];
+    if (oldErr ?? err) throw oldErr ?? err;
+    const sent: SentMessage[] = before.map((r) => readReply(JSON.parse(r) as SentMessage, this.render));
+    for (const line of lines) {
+      const message = readSent(JSON.parse(line) as Parameters<typeof readSent>[0], this.render);
+      if (message) sent.push(message);
+    }
+    return sent.slice(afterIndex);
   }
 
   async delete(conversationId: string): Promise<void> {
-    await this.redis.del(keys.outbox(conversationId));
+    await this.redis.del(keys.outbox(conversationId), keys.transcript(conversationId));
   }
 }

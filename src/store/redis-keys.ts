@@ -11,8 +11,12 @@ export const keys = {
   seen: (conv: string) => `kefu:{${conv}}:seen`,
   /** `<dedupeKey>\n<replies JSON>` of the latest turn: what a redelivered last message is answered. */
   last: (conv: string) => `kefu:{${conv}}:last`,
+  /** What a web user was sent, as versions before the one history kept it apart: read, no longer written. */
   outbox: (conv: string) => `kefu:{${conv}}:outbox`,
-  /** The conversation's last lines (JSON, masked) for agents: appended by commits and by agents. */
+  /**
+   * The conversation's last lines (JSON, see store/reply-json.ts) for agents, appended by commits and
+   * agents; for web chat also the page's history (what was sent, as sent).
+   */
   transcript: (conv: string) => `kefu:{${conv}}:transcript`,
   /** Messages counted in the current minute window (per-conversation rate limit). */
   rate: (conv: string) => `kefu:{${conv}}:rate`,

@@ -62,38 +62,28 @@ end
 return {'wait', mySeq, served, redis.call('EXISTS', KEYS[5])}
 `;
 
-/** KEYS: served, session, seen, holder, outbox, last, transcript. ARGV: mySeq, sessionJson, sessionTtlMs, replyCount,
- * dedupeTtlMs, laneTtlMs, outboxLimit, outboxTtlMs, seenId, seenLimit, seenScore (the turn's time: oldest
- * ids leave the window first), toOutbox (1: the replies also go to the outbox, each with "at": seenScore),
- * transcriptLimit, transcriptTtlMs, then replyCount replies (JSON objects), then transcript lines (JSON; none:
- * not touched). Each reply is sent once: the latest answer (their JSON array) and the outbox entries are made here.
+/** KEYS: served, session, seen, holder, last, transcript. ARGV: mySeq, sessionJson, sessionTtlMs, replyCount,
+ * dedupeTtlMs, laneTtlMs, seenId, seenLimit, seenScore (the turn's time: oldest ids leave the window first),
+ * transcriptLimit, transcriptTtlMs, then replyCount replies (JSON objects: the latest answer is their array), then
+ * transcript lines (JSON; none: not touched).
  * Returns 1 when committed, 0 when the turn had already been passed on. */
 export const COMMIT_TURN = `
 local mySeq = tonumber(ARGV[1])
 local served = tonumber(redis.call('GET', KEYS[1]) or '0')
 if served ~= mySeq - 1 then return 0 end
-local first = 15
-local replyCount = tonumber(ARGV[4])
-local lastReply = first + replyCount - 1
+local first = 12
+local lastReply = first + tonumber(ARGV[4]) - 1
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-redis.call('ZADD', KEYS[3], ARGV[11], ARGV[9])
-redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[10]) - 1)
+redis.call('ZADD', KEYS[3], ARGV[9], ARGV[7])
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[8]) - 1)
 redis.call('PEXPIRE', KEYS[3], ARGV[5])
-redis.call('SET', KEYS[6], ARGV[9] .. '\\n[' .. table.concat(ARGV, ',', first, lastReply) .. ']', 'PX', ARGV[5])
+redis.call('SET', KEYS[5], ARGV[7] .. '\\n[' .. table.concat(ARGV, ',', first, lastReply) .. ']', 'PX', ARGV[5])
 redis.call('SET', KEYS[1], mySeq, 'PX', ARGV[6])
 redis.call('DEL', KEYS[4])
-if ARGV[12] == '1' and replyCount > 0 then
-  local entries = {}
-  local at = ',"at":' .. ARGV[11] .. '}'
-  for i = first, lastReply do entries[#entries + 1] = string.sub(ARGV[i], 1, -2) .. at end
-  redis.call('RPUSH', KEYS[5], unpack(entries))
-  redis.call('LTRIM', KEYS[5], -tonumber(ARGV[7]), -1)
-  redis.call('PEXPIRE', KEYS[5], ARGV[8])
-end
 if #ARGV > lastReply then
-  redis.call('RPUSH', KEYS[7], unpack(ARGV, lastReply + 1, #ARGV))
-  redis.call('LTRIM', KEYS[7], -tonumber(ARGV[13]), -1)
-  redis.call('PEXPIRE', KEYS[7], ARGV[14])
+  redis.call('RPUSH', KEYS[6], unpack(ARGV, lastReply + 1, #ARGV))
+  redis.call('LTRIM', KEYS[6], -tonumber(ARGV[10]), -1)
+  redis.call('PEXPIRE', KEYS[6], ARGV[11])
 end
 return 1
 `;

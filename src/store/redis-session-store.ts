@@ -11,12 +11,20 @@ import {
   type TurnTicket,
 } from '../core/ports.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
-import { OUTBOX_LIMIT, OUTBOX_TTL_MS } from './outbox-store.js';
+import { HISTORY_LIMIT } from './outbox-store.js';
 import { LeanScript } from './lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
 import { seenId } from './seen-id.js';
-import { botLineJson, hasRecipe, lineJson, readReply, replyJson, type RenderReply } from './reply-json.js';
+import {
+  botLineJson,
+  hasRecipe,
+  lineJson,
+  readReply,
+  replyJson,
+  sentLineJson,
+  type RenderReply,
+} from './reply-json.js';
 
 type BeginReply =
   | ['dup', string]
@@ -27,7 +35,7 @@ type BeginReply =
 
 // Shared by every store: a script's SHA is known per connection, whichever store sent it.
 const beginScript = new LeanScript(BEGIN_TURN, 7);
-const commitScript = new LeanScript(COMMIT_TURN, 7);
+const commitScript = new LeanScript(COMMIT_TURN, 6);
 const abortScript = new LeanScript(ABORT_TURN, 2);
 const skipStaleScript = new LeanScript(SKIP_STALE, 2);
 
@@ -44,13 +52,11 @@ export interface RedisSessionStoreOptions {
   /** Lifetime of the turn counters of an idle conversation. */
   laneTtlMs: number;
   /**
-   * Channels whose direct answers are kept in the conversation's outbox (web chat): they are
-   * appended by the commit itself, in turn order, instead of one more round trip afterwards.
-   * Only user turns (dedupe key `<channel>:<messageId>`): proactive turns reach the outbox
-   * through the channel's push.
+   * Channels whose users re-read what they were sent (web chat): there the transcript keeps the
+   * bot's replies as sent (buttons and params; proactive turns' too), and is the page's history.
    */
-  outboxChannels: readonly string[];
-  /** Lines of a conversation's transcript kept (the latest). */
+  historyChannels: readonly string[];
+  /** Lines of a conversation's transcript kept (the latest); a history channel's keep `HISTORY_LIMIT`. */
   transcriptLimit: number;
   /**
    * Sessions this process committed last, kept (as objects) for their conversations' next turn:
@@ -59,8 +65,8 @@ export interface RedisSessionStoreOptions {
    */
   heldSessions: number;
   /**
-   * The catalog's render: with it, replies the catalog made are kept (latest answer, outbox,
-   * transcript) as their recipes and rendered again when read; without it, as their text.
+   * The catalog's render: with it, replies the catalog made are kept (latest answer, transcript)
+   * as their recipes and rendered again when read; without it, as their text.
    */
   render?: RenderReply;
 }
@@ -72,7 +78,7 @@ const DEFAULTS: RedisSessionStoreOptions = {
   dedupeTtlMs: 86_400_000,
   seenLimit: 64,
   laneTtlMs: 86_400_000,
-  outboxChannels: [],
+  historyChannels: [],
   transcriptLimit: 200,
   heldSessions: 10_000,
 };
@@ -189,9 +195,7 @@ export class RedisSessionStore implements SessionStore {
     transcript: TranscriptLine[] = [],
   ): Promise<void> {
     const c = turn.conversationId;
-    const channel = turn.dedupeKey.slice(0, turn.dedupeKey.indexOf(':'));
-    // Each reply is serialized and sent once: the script makes the latest answer (their array)
-    // and the outbox entries (each with `at`) from them.
+    const history = this.options.historyChannels.includes(c.slice(0, c.indexOf(':')));
     // The revision goes first in the stored JSON: the next turn start compares just that prefix.
     const known = `{"rev":"${PROCESS_TAG}${(++revisions).toString(36)}"`;
     const json = JSON.stringify(session);
@@ -203,21 +207,19 @@ export class RedisSessionStore implements SessionStore {
       replies.length,
       this.options.dedupeTtlMs,
       this.options.laneTtlMs,
-      OUTBOX_LIMIT,
-      OUTBOX_TTL_MS,
       seenId(turn.dedupeKey),
       this.options.seenLimit,
       session.updatedAt,
-      this.options.outboxChannels.includes(channel) ? 1 : 0,
-      this.options.transcriptLimit,
+      history ? HISTORY_LIMIT : this.options.transcriptLimit,
       TRANSCRIPT_TTL_MS,
     ];
     for (const reply of replies) args.push(replyJson(reply, recipes));
     let next = 0; // the reply the next bot line may repeat
     for (const line of transcript) {
       const reply = line.from === 'bot' && replies[next]?.text === line.text ? replies[next++] : undefined;
+      if (reply && history) args.push(sentLineJson(reply, line.at, recipes));
       // A line that repeats a reply the catalog made is kept as the reply's recipe.
-      if (reply && recipes && hasRecipe(reply)) args.push(botLineJson(reply, line.at, true));
+      else if (reply && recipes && hasRecipe(reply)) args.push(botLineJson(reply, line.at, true));
       else args.push(lineJson(line));
     }
     const commitKeys = [
@@ -225,7 +227,6 @@ export class RedisSessionStore implements SessionStore {
       keys.session(c),
       keys.seen(c),
       keys.holder(c),
-      keys.outbox(c),
       keys.last(c),
       keys.transcript(c),
     ];

@@ -8,10 +8,19 @@ type Params = Record<string, string | number>;
 type StoredButton = [string, string] | [string, string, Params];
 
 /**
- * A reply as Redis keeps it (web outbox, latest answer, transcript) when the catalog made it: its
- * key, params, buttons and locale (omitted for zh-CN), rendered again when read. A Chinese reply's
- * recipe is a fifth of its text's bytes, and history is most of what an idle conversation holds.
- * Anything else, and everything stored before recipes, is the message itself, with its `text`.
+ * A reply as Redis keeps it (latest answer, transcript) when the catalog made it: its key, params,
+ * buttons and locale (omitted for zh-CN), rendered again when read. A Chinese reply's recipe is a
+ * fifth of its text's bytes, and history is most of what an idle conversation holds. Anything
+ * else, and everything stored before recipes, is the message itself, with its `text`.
+ *
+ * A conversation's transcript is one list of JSON lines, each with `at`:
+ * - `{"u"}`: the user's words, masked;
+ * - `{"k","p"?,"q"?,"l"?}`: the bot's reply as its recipe. In a history channel's (web chat's)
+ *   transcript, which is also what the page re-reads, with its buttons and its params as sent;
+ *   elsewhere without buttons and with its params masked;
+ * - `{"w"}`: a reply as sent (no recipe), history channels only;
+ * - `{"a","t","l"?}`: an agent's words as sent and the conversation's locale, history channels only;
+ * - `{"from","text","agent"?}`: any other line, masked, and every line written before these forms.
  */
 interface StoredRecipe {
   k: string;
@@ -27,6 +36,22 @@ interface StoredUserLine {
   u: string;
   at: number;
 }
+/** A reply without a recipe, kept as sent in a history channel's transcript. */
+interface StoredSentLine {
+  w: OutboundMessage;
+  at: number;
+}
+/** An agent's words as sent, in a history channel's transcript. */
+interface StoredAgentLine {
+  a: string;
+  t: string;
+  l?: Locale;
+  at: number;
+}
+type StoredLine = TranscriptLine | StoredBotLine | StoredUserLine | StoredSentLine | StoredAgentLine;
+
+/** The catalog key an agent's words go out under (the agent's name, then the words). */
+export const AGENT_SAYS = 'handoff.agentSays';
 
 /** Renders a reply again from its recipe: the catalog's `render`. */
 export type RenderReply = (reply: ReplyRef, locale: Locale) => OutboundMessage;
@@ -71,6 +96,22 @@ export function botLineJson(message: OutboundMessage, at: number, recipes: boole
   return JSON.stringify(line);
 }
 
+/**
+ * JSON of the line of the bot sending `message` at `at` in a history channel's transcript: its recipe
+ * as sent (buttons, params) with `recipes`, else the message itself.
+ */
+export function sentLineJson(message: OutboundMessage, at: number, recipes: boolean): string {
+  const stored = recipes ? recipe(message) : undefined;
+  return stored ? JSON.stringify({ ...stored, at }) : JSON.stringify({ w: message, at } satisfies StoredSentLine);
+}
+
+/** JSON of an agent's line in a history channel's transcript: the words as sent, read back masked by agents. */
+export function agentLineJson(agent: string, text: string, at: number, locale: Locale | undefined): string {
+  const line: StoredAgentLine = { a: agent, t: text, at };
+  if (locale && locale !== DEFAULT_LOCALE) line.l = locale;
+  return JSON.stringify(line);
+}
+
 /** JSON of a transcript line as Redis keeps it: masked, a user's in the short form. */
 export function lineJson(line: TranscriptLine): string {
   const masked = maskedLine(line);
@@ -110,16 +151,35 @@ export function readReply<T extends object = OutboundMessage>(stored: T, render:
 }
 
 /**
- * A stored transcript line (parsed JSON), in any form written so far, as agents read it: a bot line
- * kept as a recipe is rendered and masked; without `text` to render with, its key stands in for the words.
+ * A stored transcript line (parsed JSON), in any form written so far, as agents read it, masked;
+ * without `text` to render with, a recipe's key stands in for its words.
  */
-export function readLine(
-  stored: TranscriptLine | StoredBotLine | StoredUserLine,
-  text: RenderText | undefined,
-): TranscriptLine {
+export function readLine(stored: StoredLine, text: RenderText | undefined): TranscriptLine {
   if ('u' in stored) return { from: 'user', text: stored.u, at: stored.at };
+  if ('w' in stored) return { from: 'bot', text: maskPersonalData(stored.w.text), at: stored.at };
+  if ('a' in stored) return { from: 'agent', agent: stored.a, text: maskPersonalData(stored.t), at: stored.at };
   if (!isRecipe(stored)) return stored as TranscriptLine;
   const ref: MessageRef = stored.p ? { key: stored.k, params: stored.p } : { key: stored.k };
   const said = text ? text(ref, stored.l ?? DEFAULT_LOCALE) : `[${stored.k}]`;
   return { from: 'bot', text: maskPersonalData(said), at: stored.at };
+}
+
+/**
+ * What a stored line of a history channel's transcript sent the user (parsed JSON), as sent; nothing
+ * for the user's own lines and for lines in the forms before history (the outbox has those).
+ */
+export function readSent(
+  stored: StoredLine,
+  render: RenderReply | undefined,
+): (OutboundMessage & { at: number }) | undefined {
+  if ('w' in stored) return { ...stored.w, at: stored.at };
+  if ('a' in stored) {
+    const params = { agent: stored.a, text: stored.t };
+    const sent = render
+      ? render({ message: { key: AGENT_SAYS, params } }, stored.l ?? DEFAULT_LOCALE)
+      : { key: AGENT_SAYS, params, text: stored.t };
+    return { ...sent, at: stored.at };
+  }
+  if ('u' in stored || !isRecipe(stored)) return undefined;
+  return readReply(stored as StoredBotLine, render) as unknown as OutboundMessage & { at: number };
 }

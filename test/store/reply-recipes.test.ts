@@ -102,7 +102,7 @@ describe('replies kept as recipes', () => {
   });
 });
 
-describe('a web conversation in Redis keeps recipes and shows the words', () => {
+describe('a web conversation in Redis keeps one history of recipes and shows the words', () => {
   let kefu: Kefu;
   beforeAll(async () => {
     kefu = await testKefu({ REDIS_URL: inject('redisUrl'), AGENT_TOKENS: 'alice:tok-alice' });
@@ -120,7 +120,7 @@ describe('a web conversation in Redis keeps recipes and shows the words', () => 
     return { replies: (res.json() as { replies: Reply[] }).replies, duplicate: res.headers['x-kefu-duplicate'] };
   };
 
-  it('outbox, latest answer and transcript hold no bot text, and every reader shows what the user was sent', async () => {
+  it('its transcript and latest answer hold no bot text, and the page, a redelivery and agents read what the user was sent', async () => {
     const userId = uniqueUser('recipe');
     const conv = `web:${userId}`;
     const lines = [
@@ -137,12 +137,17 @@ describe('a web conversation in Redis keeps recipes and shows the words', () => 
     for (const [i, line] of lines.entries()) answered.push(...(await post(userId, line, `m${i}`)).replies);
     expect(answered.map((r) => r.text).join('\n')).toMatch(/工单号：YD\d{12}/);
 
+    // One list: the user's lines, masked, and the replies as their recipes; no outbox beside it.
     const redis = kefu.redis!;
-    const outbox = (await redis.lrange(keys.outbox(conv), 0, -1)).map((e) => JSON.parse(e) as Record<string, unknown>);
-    expect(outbox).toHaveLength(answered.length);
-    for (const entry of outbox) expect(Object.keys(entry).sort()).not.toContain('text');
-    const stored = (await redis.lrange(keys.transcript(conv), 0, -1)).join('\n');
-    expect(stored).not.toMatch(/"from":"bot","text"|11010519491231002X|13812345678/);
+    expect(await redis.exists(keys.outbox(conv))).toBe(0);
+    const stored = (await redis.lrange(keys.transcript(conv), 0, -1)).map(
+      (e) => JSON.parse(e) as Record<string, unknown>,
+    );
+    expect(stored.filter((l) => 'u' in l)).toHaveLength(lines.length);
+    const bot = stored.filter((l) => 'k' in l);
+    expect(bot).toHaveLength(answered.length);
+    for (const entry of bot) expect(Object.keys(entry)).not.toContain('text');
+    expect(JSON.stringify(stored.filter((l) => 'u' in l))).not.toMatch(/11010519491231002X|13812345678/);
     expect(await redis.get(keys.last(conv))).not.toContain('"text"');
 
     // The web history is what the POSTs answered, buttons and all.
@@ -173,8 +178,36 @@ describe('a web conversation in Redis keeps recipes and shows the words', () => 
       })
     ).json() as { transcript: { from: string; text: string }[] };
     const botSaid = view.transcript.filter((l) => l.from === 'bot').map((l) => l.text);
+    expect(view.transcript.filter((l) => l.from === 'user')[0]).toEqual(expect.objectContaining({ text: '你好' }));
     expect(botSaid.slice(0, answered.length)).toEqual(answered.map((r) => maskPersonalData(r.text)));
     expect(botSaid.join('\n')).toContain('110105********002X');
     expect(JSON.stringify(view)).not.toMatch(/11010519491231002X|13812345678/);
+
+    // An agent's words: the user re-reads them as sent, once; agents read them masked.
+    const said = await kefu.app.inject({
+      method: 'POST',
+      url: `/api/agent/conversations/${encodeURIComponent(conv)}/messages`,
+      headers: { authorization: 'Bearer tok-alice' },
+      payload: { text: '请拨打 13812345678 找我' },
+    });
+    expect(said.statusCode).toBe(200);
+    const after = (await kefu.app.inject({ method: 'GET', url: `/api/web/messages?userId=${userId}` })).json() as {
+      messages: Reply[];
+    };
+    expect(after.messages.filter((m) => m.text.includes('找我')).map((m) => m.text)).toEqual([
+      '【客服alice】请拨打 13812345678 找我',
+    ]);
+    const agentView = (
+      await kefu.app.inject({
+        method: 'GET',
+        url: `/api/agent/conversations/${encodeURIComponent(conv)}`,
+        headers: { authorization: 'Bearer tok-alice' },
+      })
+    ).json() as { transcript: { from: string; agent?: string; text: string }[] };
+    expect(agentView.transcript.at(-1)).toMatchObject({
+      from: 'agent',
+      agent: 'alice',
+      text: '请拨打 138****5678 找我',
+    });
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { MemorySessionStore } from '../../src/store/memory-session-store.js';
 import { createRedis } from '../../src/store/redis-client.js';
 import { RedisSessionStore } from '../../src/store/redis-session-store.js';
+import { RedisOutboxStore } from '../../src/store/outbox-store.js';
 import { seenId } from '../../src/store/seen-id.js';
 import { TurnTimeoutError } from '../../src/store/errors.js';
 import { sessionStoreContract } from './session-store.contract.js';
@@ -167,10 +168,11 @@ describe('RedisSessionStore dedupe window', () => {
 });
 
 describe('RedisSessionStore commit', () => {
-  it("sends each reply once and makes from them the latest answer and, on an outbox channel, the outbox entries with the turn's time", async () => {
-    const store = new RedisSessionStore(redis, { outboxChannels: ['web'] });
+  it('on a history channel keeps the replies as sent in the transcript, which is what the page re-reads, and answers a redelivery with them', async () => {
+    const store = new RedisSessionStore(redis, { historyChannels: ['web'] });
+    const outbox = new RedisOutboxStore(redis);
     const replies = [
-      { key: 'a', text: '您好，请问您的姓名是？' },
+      { key: 'a', text: '您好，请问您的手机号是 13812345678 吗？' },
       { key: 'b', text: 'two', quickReplies: [{ label: '是', value: 'yes' }] },
     ];
     const conv = `web:${uniqueUser()}`;
@@ -181,12 +183,23 @@ describe('RedisSessionStore commit', () => {
       { machineVersion: 1, snapshot: {}, locale: 'zh-CN', updatedAt: 1234 },
       replies,
       60_000,
+      [
+        { from: 'user', text: '我的号码 13812345678', at: 1200 },
+        ...replies.map((r) => ({ from: 'bot' as const, text: r.text, at: 1200 })),
+      ],
     );
-    const outbox = (await redis.lrange(keys.outbox(conv), 0, -1)).map((e) => JSON.parse(e) as unknown);
-    expect(outbox).toEqual(replies.map((r) => ({ ...r, at: 1234 })));
+    // The page reads the replies as sent, unmasked (they are the user's own); agents read them masked.
+    expect(await outbox.list(conv)).toEqual(replies.map((r) => ({ ...r, at: 1200 })));
+    expect(await outbox.list(conv, 1)).toEqual([{ ...replies[1], at: 1200 }]);
+    const lines = await storedTranscript(conv);
+    expect(lines.map((l) => `${l.from}:${l.text}`)).toEqual([
+      'user:我的号码 138****5678',
+      'bot:您好，请问您的手机号是 138****5678 吗？',
+      'bot:two',
+    ]);
     expect(await store.beginTurn(conv, 'web:m1')).toEqual({ kind: 'duplicate', replies });
 
-    // No replies: an empty latest answer, and the outbox is left as it was.
+    // No replies: an empty latest answer, and the history is left as it was.
     const second = await store.beginTurn(conv, 'web:m2');
     if (second.kind !== 'ready') throw new Error('expected ready');
     await store.commitTurn(
@@ -196,11 +209,42 @@ describe('RedisSessionStore commit', () => {
       60_000,
     );
     expect(await store.beginTurn(conv, 'web:m2')).toEqual({ kind: 'duplicate', replies: [] });
-    expect(await redis.llen(keys.outbox(conv))).toBe(2);
+    expect(await redis.llen(keys.transcript(conv))).toBe(3);
+  });
+
+  it("lists a conversation's outbox from before history first, then what its transcript sent since", async () => {
+    const store = new RedisSessionStore(redis, { historyChannels: ['web'] });
+    const outbox = new RedisOutboxStore(redis);
+    const conv = `web:${uniqueUser()}`;
+    const old = [{ key: 'x', text: '旧的', at: 5 }];
+    await redis.rpush(keys.outbox(conv), ...old.map((m) => JSON.stringify(m)));
+    // Its transcript's lines from then are the same words again, for agents: not listed twice.
+    await redis.rpush(
+      keys.transcript(conv),
+      JSON.stringify({ from: 'user', text: '问', at: 4 }),
+      JSON.stringify({ from: 'bot', text: '旧的', at: 5 }),
+    );
+    const start = await store.beginTurn(conv, 'web:m1');
+    if (start.kind !== 'ready') throw new Error('expected ready');
+    const reply = { key: 'y', text: '新的' };
+    await store.commitTurn(
+      start.turn,
+      { machineVersion: 1, snapshot: {}, locale: 'zh-CN', updatedAt: 9 },
+      [reply],
+      60_000,
+      [
+        { from: 'user', text: '再问', at: 8 },
+        { from: 'bot', text: '新的', at: 8 },
+      ],
+    );
+    await outbox.append(conv, [{ key: 'z', text: '请稍后再试' }], 10);
+    expect(await outbox.list(conv)).toEqual([...old, { ...reply, at: 8 }, { key: 'z', text: '请稍后再试', at: 10 }]);
+    await outbox.delete(conv);
+    expect(await redis.exists(keys.outbox(conv), keys.transcript(conv))).toBe(0);
   });
 
   it("writes the bot's transcript lines as the replies say them, masked, whatever characters they hold", async () => {
-    const store = new RedisSessionStore(redis, { outboxChannels: ['web'] });
+    const store = new RedisSessionStore(redis, { historyChannels: ['web'] });
     const texts = [
       '好的，请问您的姓名是？',
       'a "quoted" \\ back/slash',
@@ -230,19 +274,23 @@ describe('RedisSessionStore commit', () => {
     expect(stored[5]!.text).not.toContain('11010519491231002X');
   });
 
-  it('keeps no outbox for a channel that is not listed', async () => {
-    const store = new RedisSessionStore(redis, { outboxChannels: ['web'] });
+  it('keeps no replies as sent for a channel that is not listed: its transcript is masked text', async () => {
+    const store = new RedisSessionStore(redis, { historyChannels: ['web'] });
     const conv = `line:${uniqueUser()}`;
     const start = await store.beginTurn(conv, 'line:m1');
     if (start.kind !== 'ready') throw new Error('expected ready');
-    const replies = [{ key: 'a', text: 'hi' }];
+    const replies = [{ key: 'a', text: '号码 13812345678', quickReplies: [{ label: '是', value: 'yes' }] }];
     await store.commitTurn(
       start.turn,
       { machineVersion: 1, snapshot: {}, locale: 'en', updatedAt: 1 },
       replies,
       60_000,
+      [{ from: 'bot', text: replies[0]!.text, at: 1 }],
     );
-    expect(await redis.exists(keys.outbox(conv))).toBe(0);
+    expect(await redis.lrange(keys.transcript(conv), 0, -1)).toEqual([
+      JSON.stringify({ from: 'bot', text: '号码 138****5678', at: 1 }),
+    ]);
+    expect(await new RedisOutboxStore(redis).list(conv)).toEqual([]);
     expect(await store.beginTurn(conv, 'line:m1')).toEqual({ kind: 'duplicate', replies });
   });
 });
