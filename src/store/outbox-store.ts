@@ -17,6 +17,9 @@ export interface OutboxStore {
   delete(conversationId: string): Promise<void>;
 }
 
+/** How the lines a user was sent start: a recipe, a reply kept as sent, an agent's words (reply-json.ts). */
+const SENT = /^\{"[kwa]":/;
+
 /** Lines a web conversation keeps: a chatty or abandoned one does not grow without limit. */
 export const HISTORY_LIMIT = 500;
 const MEMORY_OUTBOX_LIMIT = 500;
@@ -71,12 +74,19 @@ export class RedisOutboxStore implements OutboxStore {
       .lrange(keys.transcript(conversationId), 0, -1)
       .exec()) as [[Error | null, string[]], [Error | null, string[]]];
     if (oldErr ?? err) throw oldErr ?? err;
-    const sent: SentMessage[] = before.map((r) => readReply(JSON.parse(r) as SentMessage, this.render));
+    // The page polls every few seconds for what is new: lines before `afterIndex` are counted by how
+    // their JSON starts (the stores write the fields in that order), not parsed or rendered.
+    const sent: SentMessage[] = [];
+    let index = 0;
+    for (const entry of before) {
+      if (index++ >= afterIndex) sent.push(readReply(JSON.parse(entry) as SentMessage, this.render));
+    }
     for (const line of lines) {
+      if (!SENT.test(line) || index++ < afterIndex) continue;
       const message = readSent(JSON.parse(line) as Parameters<typeof readSent>[0], this.render);
       if (message) sent.push(message);
     }
-    return sent.slice(afterIndex);
+    return sent;
   }
 
   async delete(conversationId: string): Promise<void> {

@@ -239,6 +239,12 @@ describe('RedisSessionStore commit', () => {
     );
     await outbox.append(conv, [{ key: 'z', text: '请稍后再试' }], 10);
     expect(await outbox.list(conv)).toEqual([...old, { ...reply, at: 8 }, { key: 'z', text: '请稍后再试', at: 10 }]);
+    // The page asks for what came after what it has: counted without reading the lines before.
+    await redis.rpush(keys.transcript(conv), JSON.stringify({ a: 'alice', t: '您好', at: 11 }));
+    const all = await outbox.list(conv);
+    expect(all.at(-1)).toMatchObject({ text: '您好', at: 11 });
+    for (let after = 0; after <= all.length + 1; after++)
+      expect(await outbox.list(conv, after)).toEqual(all.slice(after));
     await outbox.delete(conv);
     expect(await redis.exists(keys.outbox(conv), keys.transcript(conv))).toBe(0);
   });
