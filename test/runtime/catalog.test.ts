@@ -2,14 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keysOf } from '../support/catalog-keys.js';
 import { LOCALES, type MessageRef } from '../../src/core/message.js';
 import { Catalog, loadI18next, readCatalogs } from '../../src/runtime/catalog.js';
-
-function keysOf(tree: unknown, prefix = ''): string[] {
-  return Object.entries(tree as Record<string, unknown>).flatMap(([key, value]) =>
-    value !== null && typeof value === 'object' ? keysOf(value, `${prefix}${key}.`) : [`${prefix}${key}`],
-  );
-}
 
 // Values a param may carry: user text with look-alikes of template syntax included.
 const VALUES: (string | number)[] = ['张三', '', 'a {{name}} b', '$t(root.welcome)', '$& $1 $$', 42, 0, -1.5];

@@ -7,13 +7,9 @@ import type { Kefu } from '../../src/main.js';
 import { Catalog, readCatalogs } from '../../src/runtime/catalog.js';
 import { keys } from '../../src/store/redis-keys.js';
 import { botLineJson, readLine, readReply, replyJson } from '../../src/store/reply-json.js';
+import { APPLICATION_SCENARIOS } from '../../bench/scenarios.js';
+import { keysOf } from '../support/catalog-keys.js';
 import { testKefu, uniqueUser } from '../support/kefu.js';
-
-function keysOf(tree: unknown, prefix = ''): string[] {
-  return Object.entries(tree as Record<string, unknown>).flatMap(([key, value]) =>
-    value !== null && typeof value === 'object' ? keysOf(value, `${prefix}${key}.`) : [`${prefix}${key}`],
-  );
-}
 
 let catalog: Catalog;
 let catalogKeys: string[];
@@ -123,16 +119,8 @@ describe('a web conversation in Redis keeps one history of recipes and shows the
   it('its transcript and latest answer hold no bot text, and the page, a redelivery and agents read what the user was sent', async () => {
     const userId = uniqueUser('recipe');
     const conv = `web:${userId}`;
-    const lines = [
-      '你好',
-      '申请异地服务',
-      '个人',
-      '张三',
-      '11010519491231002X',
-      '13812345678',
-      '北京市朝阳区建国路88号',
-      '同意',
-    ];
+    // The bench's application, up to the ticket.
+    const lines = APPLICATION_SCENARIOS[0]!.steps.slice(0, 8).map((step) => step.text);
     const answered: Reply[] = [];
     for (const [i, line] of lines.entries()) answered.push(...(await post(userId, line, `m${i}`)).replies);
     expect(answered.map((r) => r.text).join('\n')).toMatch(/工单号：YD\d{12}/);
