@@ -3,13 +3,15 @@
  *
  * What the Redis session store costs the client for a turn's start and commit, alone: 64
  * conversations at once, each taking turns with a realistic session (a personal application in
- * progress), one reply with a button and the turn's two transcript lines. Reports the process's
+ * progress), one reply the catalog rendered with a button (kept as its recipe, as kefu runs it), a
+ * message id as the web page makes it (a UUID), and the turn's two transcript lines. Reports the process's
  * CPU time (user + system) per turn over five rounds after a warm-up; pin it to one core
  * (`taskset -c 0`) and keep redis-server on the other for steadier figures. Needs a running
  * redis-server (default redis://127.0.0.1:6379); it writes keys under `kefu:{web:store-turns-*}`.
  */
-import type { OutboundMessage } from '../src/core/message.js';
+import { randomUUID } from 'node:crypto';
 import type { SessionRecord } from '../src/core/ports.js';
+import { Catalog } from '../src/runtime/catalog.js';
 import { createRedis } from '../src/store/redis-client.js';
 import { RedisSessionStore } from '../src/store/redis-session-store.js';
 
@@ -18,7 +20,11 @@ const turnsEach = Number(process.argv[3] ?? 300);
 const CONVERSATIONS = 64;
 
 const redis = createRedis(url);
-const store = new RedisSessionStore(redis, { historyChannels: ['web'] });
+const catalog = await Catalog.load();
+const store = new RedisSessionStore(redis, {
+  historyChannels: ['web'],
+  render: (reply, locale) => catalog.render(reply, locale),
+});
 const session = (turns: number): SessionRecord => ({
   machineVersion: 2,
   snapshot: {
@@ -38,15 +44,17 @@ const session = (turns: number): SessionRecord => ({
   turns,
   updatedAt: Date.now(),
 });
-const reply: OutboundMessage = {
-  key: 'application.askAddress',
-  text: '请提供您的服务地址（省、市、区县和详细地址）。',
-  quickReplies: [{ label: '取消', value: 'intent:cancel' }],
-};
+const reply = catalog.render(
+  {
+    message: { key: 'application.ask.address' },
+    quickReplies: [{ label: { key: 'application.cancelButton' }, value: 'intent:cancel' }],
+  },
+  'zh-CN',
+);
 
 async function converse(id: string): Promise<void> {
   for (let t = 1; t <= turnsEach; t++) {
-    const start = await store.beginTurn(id, `web:${t}`);
+    const start = await store.beginTurn(id, `web:${randomUUID()}`);
     if (start.kind !== 'ready') throw new Error(`turn ${t} of ${id}: ${start.kind}`);
     const at = Date.now();
     await store.commitTurn(start.turn, session(t), [reply], 600_000, [

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { OutboundMessage } from '../core/message.js';
 import { TRANSCRIPT_TTL_MS, keys } from './redis-keys.js';
-import { readReply, readSent, sentLineJson, type RenderReply } from './reply-json.js';
+import { readReply, readSent, replyJson, sentLineJson, type RenderReply } from './reply-json.js';
 
 /** A message as it was sent to a web-chat user, with when. */
 export interface SentMessage extends OutboundMessage {
@@ -61,7 +61,7 @@ export class RedisOutboxStore implements OutboxStore {
     const key = keys.transcript(conversationId);
     await this.redis
       .multi()
-      .rpush(key, ...messages.map((m) => sentLineJson(m, at, this.render !== undefined)))
+      .rpush(key, ...messages.map((m) => sentLineJson(replyJson(m, this.render !== undefined), at)))
       .ltrim(key, -HISTORY_LIMIT, -1)
       .pexpire(key, TRANSCRIPT_TTL_MS)
       .exec();

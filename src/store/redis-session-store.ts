@@ -213,11 +213,13 @@ export class RedisSessionStore implements SessionStore {
       history ? HISTORY_LIMIT : this.options.transcriptLimit,
       TRANSCRIPT_TTL_MS,
     ];
+    const first = args.length;
     for (const reply of replies) args.push(replyJson(reply, recipes));
     let next = 0; // the reply the next bot line may repeat
     for (const line of transcript) {
-      const reply = line.from === 'bot' && replies[next]?.text === line.text ? replies[next++] : undefined;
-      if (reply && history) args.push(sentLineJson(reply, line.at, recipes));
+      const n = next;
+      const reply = line.from === 'bot' && replies[n]?.text === line.text ? replies[next++] : undefined;
+      if (reply && history) args.push(sentLineJson(args[first + n] as string, line.at));
       // A line that repeats a reply the catalog made is kept as the reply's recipe.
       else if (reply && recipes && hasRecipe(reply)) args.push(botLineJson(reply, line.at, true));
       else args.push(lineJson(line));

@@ -97,12 +97,11 @@ export function botLineJson(message: OutboundMessage, at: number, recipes: boole
 }
 
 /**
- * JSON of the line of the bot sending `message` at `at` in a history channel's transcript: its recipe
- * as sent (buttons, params) with `recipes`, else the message itself.
+ * JSON of the line of the bot sending a reply at `at` in a history channel's transcript, from the
+ * reply's `replyJson`: its recipe as sent (buttons, params), else the message itself under `w`.
  */
-export function sentLineJson(message: OutboundMessage, at: number, recipes: boolean): string {
-  const stored = recipes ? recipe(message) : undefined;
-  return stored ? JSON.stringify({ ...stored, at }) : JSON.stringify({ w: message, at } satisfies StoredSentLine);
+export function sentLineJson(replyJson: string, at: number): string {
+  return replyJson.startsWith('{"k":') ? `${replyJson.slice(0, -1)},"at":${at}}` : `{"w":${replyJson},"at":${at}}`;
 }
 
 /** JSON of an agent's line in a history channel's transcript: the words as sent, read back masked by agents. */
