@@ -378,16 +378,26 @@ async function countSessions(redis: Redis): Promise<number> {
   return n;
 }
 
-/** What the side-by-side measurement gives: each target's turns and server CPU over its slices. */
+/** What the side-by-side measurement gives: each target's turns and server CPU. */
 interface Interleaved {
   sliceMs: number;
+  /** Load before each slice's measured part, not counted in turns/s. */
+  leadMs: number;
   slices: number;
   targets: {
     name: string;
     turns: number;
     seconds: number;
     turnsPerSecond: number;
+    /**
+     * All the server's CPU over the step, its slices, lead-ins and the other's slices included,
+     * over every turn it served: what a turn costs, the work a collector defers to idle time too.
+     */
     serverCpuMsPerTurn: number;
+    /** CPU during its own measured slices only, over their turns (the figure before the fifth session). */
+    inSliceCpuMsPerTurn: number;
+    /** CPU while the other target was loaded, per turn it served: work left over after its slices. */
+    idleCpuMsPerTurn: number;
     errors: number;
   }[];
   /** kefu over the baseline from the sums, and the median of the ratios of adjacent slices. */
@@ -401,6 +411,9 @@ interface Interleaved {
  * short slice each, the order switching every pair: a shared machine's speed drifts by a quarter
  * within minutes, so figures taken minutes apart can land on either side of it; slices seconds
  * apart share the machine's state, and the ratio of their sums is the steadier comparison.
+ * A server rests while the other is loaded, and a garbage collector can finish there what a
+ * sustained load would make it do in the middle of turns: each slice starts with an uncounted
+ * lead-in under load, and CPU per turn counts all of a server's CPU over the step.
  */
 async function interleaved(
   specs: TargetSpec[],
@@ -417,20 +430,22 @@ async function interleaved(
   );
   try {
     const slices = Math.max(2, Math.round(durationMs / sliceMs));
+    const leadMs = Math.min(1000, sliceMs / 2);
     const sums = specs.map((spec) => ({
       name: spec.name,
       turns: 0,
+      allTurns: 0,
       ms: 0,
       cpuTicks: 0,
+      inSliceTicks: 0,
+      idleTicks: 0,
       errors: 0,
       perSlice: [] as number[],
     }));
     let next = 0;
-    const slice = async (i: number, ms: number, label: string) => {
-      const server = servers[i]!;
-      const s0 = sampleTree(server.pid);
-      const load = await runLoad({
-        baseUrl: server.url,
+    const load = (i: number, ms: number, label: string) =>
+      runLoad({
+        baseUrl: servers[i]!.url,
         scenarios,
         maxTurns,
         mode: 'closed',
@@ -439,33 +454,44 @@ async function interleaved(
         durationMs: ms,
         onProgress: (p) => progress(label, p),
       });
-      const s1 = sampleTree(server.pid);
-      return { load, cpuTicks: s1.cpuTicks - s0.cpuTicks };
-    };
-    for (const [i, spec] of specs.entries()) await slice(i, Math.min(3000, durationMs / 4), `${spec.name} warm-up`);
+    for (const [i, spec] of specs.entries()) await load(i, Math.min(3000, durationMs / 4), `${spec.name} warm-up`);
+    const cpuOf = () => servers.map((server) => sampleTree(server.pid).cpuTicks);
+    const start = cpuOf();
     for (let n = 0; n < slices; n++) {
       const order = n % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of order) {
-        const { load, cpuTicks } = await slice(i, sliceMs, `side by side ${n + 1}/${slices}: ${specs[i]!.name}`);
+        const label = `side by side ${n + 1}/${slices}: ${specs[i]!.name}`;
+        const lead = await load(i, leadMs, label);
+        const c0 = cpuOf();
+        const measured = await load(i, sliceMs, label);
+        const c1 = cpuOf();
         const sum = sums[i]!;
-        sum.turns += load.turns;
-        sum.ms += load.elapsedMs;
-        sum.cpuTicks += cpuTicks;
-        sum.errors += load.errors;
-        sum.perSlice.push(load.turns / load.elapsedMs);
+        sum.turns += measured.turns;
+        sum.allTurns += lead.turns + measured.turns;
+        sum.ms += measured.elapsedMs;
+        sum.inSliceTicks += c1[i]! - c0[i]!;
+        sum.errors += lead.errors + measured.errors;
+        sum.perSlice.push(measured.turns / measured.elapsedMs);
+        const other = 1 - i;
+        sums[other]!.idleTicks += c1[other]! - c0[other]!;
       }
     }
-    const targets = sums.map((t) => ({
+    const end = cpuOf();
+    const perTurn = (ticks: number, turns: number) => ((ticks / CLOCK_TICKS) * 1000) / Math.max(1, turns);
+    const targets = sums.map((t, i) => ({
       name: t.name,
       turns: t.turns,
       seconds: t.ms / 1000,
       turnsPerSecond: (t.turns / t.ms) * 1000,
-      serverCpuMsPerTurn: ((t.cpuTicks / CLOCK_TICKS) * 1000) / Math.max(1, t.turns),
+      serverCpuMsPerTurn: perTurn(end[i]! - start[i]!, t.allTurns),
+      inSliceCpuMsPerTurn: perTurn(t.inSliceTicks, t.turns),
+      idleCpuMsPerTurn: perTurn(t.idleTicks, t.turns),
       errors: t.errors,
     }));
     const sliceRatios = sums[0]!.perSlice.map((k, n) => k / sums[1]!.perSlice[n]!);
     const result: Interleaved = {
       sliceMs,
+      leadMs,
       slices,
       targets,
       ratio: targets[0]!.turnsPerSecond / targets[1]!.turnsPerSecond,
@@ -474,8 +500,9 @@ async function interleaved(
     };
     for (const t of targets)
       say(
-        `side by side, ${t.name}: ${t.turnsPerSecond.toFixed(0)} turns/s over ${slices} slices of ${sliceMs / 1000} s, ` +
-          `${t.serverCpuMsPerTurn.toFixed(2)} ms server CPU/turn, errors ${t.errors}`,
+        `side by side, ${t.name}: ${t.turnsPerSecond.toFixed(0)} turns/s over ${slices} slices of ${sliceMs / 1000} s ` +
+          `(after ${leadMs / 1000} s of load each), ${t.serverCpuMsPerTurn.toFixed(2)} ms server CPU/turn ` +
+          `(in its slices ${t.inSliceCpuMsPerTurn.toFixed(2)}, while the other ran ${t.idleCpuMsPerTurn.toFixed(2)}), errors ${t.errors}`,
       );
     say(
       `side by side: kefu/baseline ${result.ratio.toFixed(2)} (median of slice pairs ${result.medianSliceRatio.toFixed(2)}, ` +
