@@ -16,15 +16,7 @@ import { LeanScript } from './lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
 import { seenId } from './seen-id.js';
-import {
-  botLineJson,
-  hasRecipe,
-  lineJson,
-  readReply,
-  replyJson,
-  sentLineJson,
-  type RenderReply,
-} from './reply-json.js';
+import { botLineJson, lineJson, readReply, replyJson, sentLineJson, type RenderReply } from './reply-json.js';
 
 type BeginReply =
   | ['dup', string]
@@ -221,7 +213,7 @@ export class RedisSessionStore implements SessionStore {
       const reply = line.from === 'bot' && replies[n]?.text === line.text ? replies[next++] : undefined;
       if (reply && history) args.push(sentLineJson(args[first + n] as string, line.at));
       // A line that repeats a reply the catalog made is kept as the reply's recipe.
-      else if (reply && recipes && hasRecipe(reply)) args.push(botLineJson(reply, line.at, true));
+      else if (reply && recipes) args.push(botLineJson(reply, line.at, true));
       else args.push(lineJson(line));
     }
     const commitKeys = [

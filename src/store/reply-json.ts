@@ -73,14 +73,9 @@ function recipe(message: OutboundMessage): StoredRecipe | undefined {
   return stored;
 }
 
-/** JSON of a reply as the outbox and the latest answer keep it: its recipe with `recipes`, else the message. */
+/** JSON of a reply as the latest answer and a history line keep it: its recipe with `recipes`, else the message. */
 export function replyJson(message: OutboundMessage, recipes: boolean): string {
   return JSON.stringify((recipes && recipe(message)) || message);
-}
-
-/** Whether a bot line for `message` can be kept as its recipe (else as its masked text). */
-export function hasRecipe(message: OutboundMessage): boolean {
-  return recipeOf(message) !== undefined;
 }
 
 /**
