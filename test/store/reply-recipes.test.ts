@@ -6,7 +6,7 @@ import { maskPersonalData } from '../../src/domain/pii-mask.js';
 import type { Kefu } from '../../src/main.js';
 import { Catalog, readCatalogs } from '../../src/runtime/catalog.js';
 import { keys } from '../../src/store/redis-keys.js';
-import { botLineJson, readLine, readReply, replyJson } from '../../src/store/reply-json.js';
+import { agentLineJson, botLineJson, readLine, readReply, readSent, replyJson } from '../../src/store/reply-json.js';
 import { APPLICATION_SCENARIOS } from '../../bench/scenarios.js';
 import { keysOf } from '../support/catalog-keys.js';
 import { testKefu, uniqueUser } from '../support/kefu.js';
@@ -197,5 +197,35 @@ describe('a web conversation in Redis keeps one history of recipes and shows the
       agent: 'alice',
       text: '请拨打 138****5678 找我',
     });
+
+    // Released, the bot asks for a score in a turn of its own: the page reads it once, buttons and all.
+    const released = await kefu.app.inject({
+      method: 'POST',
+      url: `/api/agent/conversations/${encodeURIComponent(conv)}/release`,
+      headers: { authorization: 'Bearer tok-alice' },
+    });
+    expect(released.statusCode).toBe(200);
+    const page = (await kefu.app.inject({ method: 'GET', url: `/api/web/messages?userId=${userId}` })).json() as {
+      messages: Reply[];
+    };
+    const survey = page.messages.filter((m) => m.buttons?.some((b) => b.label === '5 非常满意'));
+    expect(survey).toHaveLength(1);
+    expect(survey[0]!.quickReplies).toEqual(['5 非常满意', '4 满意', '3 一般', '2 不满意', '1 很不满意']);
+    const newer = (
+      await kefu.app.inject({
+        method: 'GET',
+        url: `/api/web/messages?userId=${userId}&after=${page.messages.length - 1}`,
+      })
+    ).json() as { messages: Reply[] };
+    expect(newer.messages).toEqual(page.messages.slice(-1));
+  });
+
+  it('an agent line in another locale is re-read in it', () => {
+    const line = JSON.parse(agentLineJson('alice', 'hello 13812345678', 9, 'en')) as Parameters<typeof readSent>[0];
+    expect(readSent(line, render)).toMatchObject({ text: '[Agent alice] hello 13812345678', at: 9 });
+    expect(readLine(line, text)).toEqual({ from: 'agent', agent: 'alice', text: 'hello 138****5678', at: 9 });
+    expect(
+      readSent(JSON.parse(agentLineJson('bo', 'hi', 1, 'zh-CN')) as Parameters<typeof readSent>[0], render)?.text,
+    ).toBe('【客服bo】hi');
   });
 });
