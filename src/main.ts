@@ -17,7 +17,7 @@ import { eraseEffects } from './runtime/erase-effects.js';
 import { startRetention } from './runtime/retention.js';
 import { revealAudit, revealRoutes } from './server/routes/reveal.js';
 import { MemorySessionStore } from './store/memory-session-store.js';
-import { MemoryOutboxStore, RedisOutboxStore, type OutboxStore } from './store/outbox-store.js';
+import { HISTORY_CHANNELS, MemoryOutboxStore, RedisOutboxStore, type OutboxStore } from './store/outbox-store.js';
 import { createRedis, instrumentRedis } from './store/redis-client.js';
 import { Registry } from 'prom-client';
 import { KefuMetrics, metricsRoutes } from './server/metrics.js';
@@ -91,12 +91,12 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const metrics = new KefuMetrics(new Registry(), { analytics, logger });
   if (redis) instrumentRedis(redis, (command, seconds, ok) => metrics.redisCommand(command, seconds, ok));
   const catalog = await Catalog.load();
-  // History (outbox, transcript, latest answer) keeps the catalog's replies as recipes, rendered when read.
+  // History (transcript, latest answer) keeps the catalog's replies as recipes, rendered when read.
   const render = (reply: ReplyRef, locale: Locale) => catalog.render(reply, locale);
   const sessions: SessionStore = redis
     ? new RedisSessionStore(redis, {
         turnWaitMs: config.TURN_WAIT_MS,
-        historyChannels: ['web'],
+        historyChannels: HISTORY_CHANNELS,
         transcriptLimit: config.HANDOFF_TRANSCRIPT_LIMIT,
         render,
       })
@@ -114,7 +114,7 @@ export async function createKefu(config: Config, overrides: KefuOverrides = {}):
   const web = new WebChannel(
     (id, messages, at) => outbox.append(id, messages, at),
     () => clock.now(),
-    redis !== undefined,
+    redis !== undefined && HISTORY_CHANNELS.includes('web'),
   );
   channels.register(web);
 

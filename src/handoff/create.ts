@@ -4,6 +4,7 @@ import { MemoryAgentEventBus, RedisAgentEventBus } from './events.js';
 import { parseAgentHours } from './hours.js';
 import { MemoryHandoffStore } from './memory-store.js';
 import { RedisHandoffStore } from './redis-store.js';
+import { HISTORY_CHANNELS } from '../store/outbox-store.js';
 import { HandoffService, type HandoffServiceDeps } from './service.js';
 
 type Ports = Pick<
@@ -17,7 +18,7 @@ export function createHandoff(config: Config, redis: Redis | undefined, ports: P
     transcriptLimit: config.HANDOFF_TRANSCRIPT_LIMIT,
     presenceTtlMs: config.AGENT_PRESENCE_SECONDS * 1000,
     text: ports.text,
-    historyChannels: ['web'],
+    historyChannels: HISTORY_CHANNELS,
   };
   const hours = parseAgentHours(config.AGENT_HOURS, config.AGENT_TIMEZONE) ?? {
     start: 0,

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { OutboundMessage } from '../core/message.js';
+import type { ChannelId, OutboundMessage } from '../core/message.js';
 import { TRANSCRIPT_TTL_MS, keys } from './redis-keys.js';
 import { readReply, readSent, replyJson, sentLineJson, type RenderReply } from './reply-json.js';
 
@@ -19,6 +19,13 @@ export interface OutboxStore {
 
 /** How the lines a user was sent start: a recipe, a reply kept as sent, an agent's words (reply-json.ts). */
 const SENT = /^\{"[kwa]":/;
+
+/**
+ * Channels whose users re-read what they were sent (web chat): with Redis, their conversations'
+ * transcripts keep it as sent and are their history (the session store, the handoff store and the
+ * web channel all go by this).
+ */
+export const HISTORY_CHANNELS: readonly ChannelId[] = ['web'];
 
 /** Lines a web conversation keeps: a chatty or abandoned one does not grow without limit. */
 export const HISTORY_LIMIT = 500;
