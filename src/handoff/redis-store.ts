@@ -4,7 +4,7 @@ import type { Intent } from '../core/nlu.js';
 import { LeanScript } from '../store/lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
 import { HISTORY_LIMIT } from '../store/outbox-store.js';
-import { agentLineJson, lineJson, readLine } from '../store/reply-json.js';
+import { agentLineJson, fillAt, lineJson, readLine } from '../store/reply-json.js';
 import type {
   Handoff,
   HandoffStore,
@@ -208,7 +208,7 @@ export class RedisHandoffStore implements HandoffStore {
   async transcript(conversationId: string): Promise<TranscriptEntry[]> {
     // A history channel's list holds more than agents are shown.
     const raw = await this.redis.lrange(k.transcript(conversationId), -this.o.transcriptLimit, -1);
-    return raw.map((r) => readLine(JSON.parse(r) as TranscriptEntry, this.o.text));
+    return fillAt(raw.map((r) => readLine(JSON.parse(r) as TranscriptEntry, this.o.text)));
   }
 
   private history(conversationId: string): boolean {

@@ -1,7 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { ChannelId, OutboundMessage } from '../core/message.js';
 import { TRANSCRIPT_TTL_MS, keys } from './redis-keys.js';
-import { readReply, readSent, replyJson, sentLineJson, type RenderReply } from './reply-json.js';
+import {
+  datedBatch,
+  fillAt,
+  isSentLine,
+  readReply,
+  readSent,
+  replyJson,
+  sentLineJson,
+  type RenderReply,
+} from './reply-json.js';
 
 /** A message as it was sent to a web-chat user, with when. */
 export interface SentMessage extends OutboundMessage {
@@ -16,9 +25,6 @@ export interface OutboxStore {
   list(conversationId: string, afterIndex?: number): Promise<SentMessage[]>;
   delete(conversationId: string): Promise<void>;
 }
-
-/** How the lines a user was sent start: a recipe, a reply kept as sent, an agent's words (reply-json.ts). */
-const SENT = /^\{"[kwa]":/;
 
 /**
  * Channels whose users re-read what they were sent (web chat): with Redis, their conversations'
@@ -68,7 +74,10 @@ export class RedisOutboxStore implements OutboxStore {
     const key = keys.transcript(conversationId);
     await this.redis
       .multi()
-      .rpush(key, ...messages.map((m) => sentLineJson(replyJson(m, this.render !== undefined), at)))
+      .rpush(
+        key,
+        ...datedBatch(messages.map((m) => ({ json: sentLineJson(replyJson(m, this.render !== undefined), at), at }))),
+      )
       .ltrim(key, -HISTORY_LIMIT, -1)
       .pexpire(key, TRANSCRIPT_TTL_MS)
       .exec();
@@ -89,11 +98,11 @@ export class RedisOutboxStore implements OutboxStore {
       if (index++ >= afterIndex) sent.push(readReply(JSON.parse(entry) as SentMessage, this.render));
     }
     for (const line of lines) {
-      if (!SENT.test(line) || index++ < afterIndex) continue;
+      if (!isSentLine(line) || index++ < afterIndex) continue;
       const message = readSent(JSON.parse(line) as Parameters<typeof readSent>[0], this.render);
       if (message) sent.push(message);
     }
-    return sent;
+    return fillAt(sent);
   }
 
   async delete(conversationId: string): Promise<void> {

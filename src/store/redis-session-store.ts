@@ -16,7 +16,15 @@ import { LeanScript } from './lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
 import { seenId } from './seen-id.js';
-import { botLineJson, lineJson, readReply, replyJson, sentLineJson, type RenderReply } from './reply-json.js';
+import {
+  botLineJson,
+  datedBatch,
+  lineJson,
+  readReply,
+  replyJson,
+  sentLineJson,
+  type RenderReply,
+} from './reply-json.js';
 
 type BeginReply =
   | ['dup', string]
@@ -208,14 +216,19 @@ export class RedisSessionStore implements SessionStore {
     const first = args.length;
     for (const reply of replies) args.push(replyJson(reply, recipes));
     let next = 0; // the reply the next bot line may repeat
+    const lines: { json: string; at: number }[] = [];
     for (const line of transcript) {
       const n = next;
       const reply = line.from === 'bot' && replies[n]?.text === line.text ? replies[next++] : undefined;
-      if (reply && history) args.push(sentLineJson(args[first + n] as string, line.at));
+      let json: string;
+      if (reply && history) json = sentLineJson(args[first + n] as string, line.at);
       // A line that repeats a reply the catalog made is kept as the reply's recipe.
-      else if (reply && recipes) args.push(botLineJson(reply, line.at, true));
-      else args.push(lineJson(line));
+      else if (reply && recipes) json = botLineJson(reply, line.at, true);
+      else json = lineJson(line);
+      lines.push({ json, at: line.at });
     }
+    if (history) args.push(...datedBatch(lines));
+    else for (const line of lines) args.push(line.json);
     const commitKeys = [
       keys.served(c),
       keys.session(c),

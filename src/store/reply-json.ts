@@ -13,7 +13,9 @@ type StoredButton = [string, string] | [string, string, Params];
  * fifth of its text's bytes, and history is most of what an idle conversation holds. Anything
  * else, and everything stored before recipes, is the message itself, with its `text`.
  *
- * A conversation's transcript is one list of JSON lines, each with `at`:
+ * A conversation's transcript is one list of JSON lines, each with `at` (a history channel's lines
+ * leave it out when the next line of the same write is one the user was sent with the same time;
+ * such a line takes the next dated line's, see `datedBatch` and `fillAt`):
  * - `{"u"}`: the user's words, masked;
  * - `{"k","p"?,"q"?,"l"?}`: the bot's reply as its recipe. In a history channel's (web chat's)
  *   transcript, which is also what the page re-reads, with its buttons and its params as sent;
@@ -49,6 +51,38 @@ interface StoredAgentLine {
   at: number;
 }
 type StoredLine = TranscriptLine | StoredBotLine | StoredUserLine | StoredSentLine | StoredAgentLine;
+
+/** How the lines a user was sent start: a recipe, a reply kept as sent, an agent's words. */
+const SENT = /^\{"[kwa]":/;
+
+/** Whether a stored line (its JSON) is one the user was sent. */
+export const isSentLine = (json: string): boolean => SENT.test(json);
+
+/**
+ * A history channel's lines of one write (a turn's), each JSON ending in its `"at"`: a line whose
+ * next line was sent to the user at the same time leaves its time to that line. The bot's replies
+ * of a turn share the user's message's time, so most lines carry none (19 bytes each).
+ */
+export function datedBatch(lines: readonly { json: string; at: number }[]): string[] {
+  return lines.map(({ json, at }, i) => {
+    const next = lines[i + 1];
+    const tail = `,"at":${at}}`;
+    return next && next.at === at && isSentLine(next.json) && json.endsWith(tail)
+      ? `${json.slice(0, -tail.length)}}`
+      : json;
+  });
+}
+
+/** Lines read back in order (with `at` left out as `datedBatch` writes them): each takes the next dated one's. */
+export function fillAt<T extends { at: number }>(items: T[]): T[] {
+  let at = 0;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i]!;
+    if (typeof item.at === 'number') at = item.at;
+    else item.at = at;
+  }
+  return items;
+}
 
 /** The catalog key an agent's words go out under (the agent's name, then the words). */
 export const AGENT_SAYS = 'handoff.agentSays';

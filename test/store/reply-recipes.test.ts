@@ -6,7 +6,17 @@ import { maskPersonalData } from '../../src/domain/pii-mask.js';
 import type { Kefu } from '../../src/main.js';
 import { Catalog, readCatalogs } from '../../src/runtime/catalog.js';
 import { keys } from '../../src/store/redis-keys.js';
-import { agentLineJson, botLineJson, readLine, readReply, readSent, replyJson } from '../../src/store/reply-json.js';
+import {
+  agentLineJson,
+  botLineJson,
+  datedBatch,
+  fillAt,
+  isSentLine,
+  readLine,
+  readReply,
+  readSent,
+  replyJson,
+} from '../../src/store/reply-json.js';
 import { APPLICATION_SCENARIOS } from '../../bench/scenarios.js';
 import { keysOf } from '../support/catalog-keys.js';
 import { testKefu, uniqueUser } from '../support/kefu.js';
@@ -79,6 +89,40 @@ describe('replies kept as recipes', () => {
     }
     // Without recipes (a store given no renderer), everything is kept as text.
     expect(JSON.parse(replyJson(sent, false))).toEqual(sent);
+  });
+
+  it("a turn's lines are written with one time and every line reads back with its own, all lines or the sent ones alone (property)", () => {
+    const kinds = ['u', 'k', 'w', 'a', 'from'] as const;
+    const line = (kind: (typeof kinds)[number], at: number) =>
+      JSON.stringify(
+        kind === 'u'
+          ? { u: '问', at }
+          : kind === 'k'
+            ? { k: 'root.welcome', at }
+            : kind === 'w'
+              ? { w: { key: 'x', text: '答' }, at }
+              : kind === 'a'
+                ? { a: 'alice', t: '好', at }
+                : { from: 'bot', text: '旧', at },
+      );
+    const batch = fc.array(fc.record({ kind: fc.constantFrom(...kinds), at: fc.integer({ min: 0, max: 3 }) }), {
+      minLength: 1,
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(fc.array(batch, { maxLength: 5 }), (batches) => {
+        const stored = batches.flatMap((b) => datedBatch(b.map(({ kind, at }) => ({ json: line(kind, at), at }))));
+        const times = batches.flatMap((b) => b.map((l) => l.at));
+        expect(fillAt(stored.map((j) => JSON.parse(j) as { at: number })).map((l) => l.at)).toEqual(times);
+        const sent = stored.flatMap((j, i) => (isSentLine(j) ? [{ j, at: times[i] }] : []));
+        expect(fillAt(sent.map(({ j }) => JSON.parse(j) as { at: number })).map((l) => l.at)).toEqual(
+          sent.map((l) => l.at),
+        );
+      }),
+    );
+    // A turn: the user's line and the replies but the last go without a time.
+    const turn = datedBatch(['u', 'k', 'k'].map((kind) => ({ json: line(kind as 'u' | 'k', 7), at: 7 })));
+    expect(turn.map((j) => 'at' in (JSON.parse(j) as object))).toEqual([false, false, true]);
   });
 
   it('entries stored as text before recipes read as they were', () => {

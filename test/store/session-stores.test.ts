@@ -12,7 +12,7 @@ import { keys } from '../../src/store/redis-keys.js';
 import { maskedLine } from '../../src/domain/pii-mask.js';
 import { uniqueUser } from '../support/kefu.js';
 import { Catalog } from '../../src/runtime/catalog.js';
-import { readLine } from '../../src/store/reply-json.js';
+import { fillAt, readLine } from '../../src/store/reply-json.js';
 
 const redis = createRedis(inject('redisUrl'));
 afterAll(async () => {
@@ -33,8 +33,10 @@ sessionStoreContract(
 );
 /** The transcript as agents read it, in whatever form the store kept its lines. */
 const storedTranscript = async (conv: string, catalog?: Catalog) =>
-  (await redis.lrange(keys.transcript(conv), 0, -1)).map((l) =>
-    readLine(JSON.parse(l) as TranscriptLine, catalog && ((ref, locale) => catalog.text(ref, locale))),
+  fillAt(
+    (await redis.lrange(keys.transcript(conv), 0, -1)).map((l) =>
+      readLine(JSON.parse(l) as TranscriptLine, catalog && ((ref, locale) => catalog.text(ref, locale))),
+    ),
   );
 sessionStoreContract(
   'redis',
