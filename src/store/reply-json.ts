@@ -1,6 +1,6 @@
 import { DEFAULT_LOCALE, type Locale, type MessageRef, type OutboundMessage, type ReplyRef } from '../core/message.js';
 import type { TranscriptLine } from '../core/ports.js';
-import { recipeOf } from '../core/reply-recipe.js';
+import { fixedButtonsOf, recipeOf } from '../core/reply-recipe.js';
 import { maskedLine, maskPersonalData } from '../domain/pii-mask.js';
 
 type Params = Record<string, string | number>;
@@ -27,7 +27,8 @@ type StoredButton = [string, string] | [string, string, Params];
 interface StoredRecipe {
   k: string;
   p?: Params;
-  q?: StoredButton[];
+  /** The buttons, or 1: the fixed set the dialogs say this key with. */
+  q?: StoredButton[] | 1;
   l?: Locale;
 }
 
@@ -99,9 +100,10 @@ function recipe(message: OutboundMessage): StoredRecipe | undefined {
   const stored: StoredRecipe = { k: ref.key };
   if (ref.params) stored.p = ref.params;
   if (quickReplies?.length) {
-    stored.q = quickReplies.map((b) =>
-      b.label.params ? [b.label.key, b.value, b.label.params] : [b.label.key, b.value],
-    );
+    stored.q =
+      quickReplies === fixedButtonsOf(ref.key)
+        ? 1
+        : quickReplies.map((b) => (b.label.params ? [b.label.key, b.value, b.label.params] : [b.label.key, b.value]));
   }
   if (made.locale !== DEFAULT_LOCALE) stored.l = made.locale;
   return stored;
@@ -159,7 +161,11 @@ function maskedParams(params: Params): Params {
 
 function replyRef(stored: StoredRecipe): ReplyRef {
   const ref: ReplyRef = { message: stored.p ? { key: stored.k, params: stored.p } : { key: stored.k } };
-  if (stored.q) {
+  if (stored.q === 1) {
+    // A later version that no longer says this key with one fixed set shows it without buttons.
+    const fixed = fixedButtonsOf(stored.k);
+    if (fixed) ref.quickReplies = fixed;
+  } else if (stored.q) {
     ref.quickReplies = stored.q.map(([key, value, params]) => ({ label: params ? { key, params } : { key }, value }));
   }
   return ref;

@@ -18,6 +18,8 @@ import {
   replyJson,
 } from '../../src/store/reply-json.js';
 import { APPLICATION_SCENARIOS } from '../../bench/scenarios.js';
+import { MENU_BUTTONS, sayMenu } from '../../dialogs/replies.js';
+import { fixedButtonsOf, noteFixedButtons } from '../../src/core/reply-recipe.js';
 import { keysOf } from '../support/catalog-keys.js';
 import { testKefu, uniqueUser } from '../support/kefu.js';
 
@@ -123,6 +125,28 @@ describe('replies kept as recipes', () => {
     // A turn: the user's line and the replies but the last go without a time.
     const turn = datedBatch(['u', 'k', 'k'].map((kind) => ({ json: line(kind as 'u' | 'k', 7), at: 7 })));
     expect(turn.map((j) => 'at' in (JSON.parse(j) as object))).toEqual([false, false, true]);
+  });
+
+  it('a reply with the fixed buttons the dialogs say its key with names them, and reads back with them', () => {
+    const menu = render(sayMenu().params, 'zh-CN');
+    expect(JSON.parse(replyJson(menu, true))).toEqual({ k: 'menu.prompt', q: 1 });
+    expect(readReply(JSON.parse(replyJson(menu, true)) as OutboundMessage, render)).toEqual(menu);
+    // The same buttons in another array, or other buttons, are listed.
+    const copy = render({ message: { key: 'menu.prompt' }, quickReplies: [...MENU_BUTTONS] }, 'en');
+    expect(JSON.parse(replyJson(copy, true))).toMatchObject({ q: MENU_BUTTONS.map((b) => [b.label.key, b.value]) });
+    expect(readReply(JSON.parse(replyJson(copy, true)) as OutboundMessage, render)).toEqual(copy);
+  });
+
+  it('a key said with two different sets of buttons has no fixed set', () => {
+    const a = [{ label: { key: 'menu.agent' }, value: 'intent:agent' }];
+    noteFixedButtons('test.twoSets', a);
+    noteFixedButtons('test.twoSets', [{ label: { key: 'menu.agent' }, value: 'intent:agent' }]);
+    expect(fixedButtonsOf('test.twoSets')).toBe(a);
+    noteFixedButtons('test.twoSets', [{ label: { key: 'menu.hours' }, value: 'intent:hours' }]);
+    expect(fixedButtonsOf('test.twoSets')).toBeUndefined();
+    expect(readReply({ k: 'test.twoSets', q: 1, at: 1 } as unknown as OutboundMessage, render)).not.toHaveProperty(
+      'quickReplies',
+    );
   });
 
   it('entries stored as text before recipes read as they were', () => {
