@@ -3,7 +3,7 @@ import type { HandoffEndReason } from '../core/effect.js';
 import type { Intent } from '../core/nlu.js';
 import { LeanScript } from '../store/lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
-import { HISTORY_LIMIT } from '../store/outbox-store.js';
+import { HISTORY_LIMIT, ofChannels } from '../store/outbox-store.js';
 import { agentLineJson, fillAt, lineJson, readLine } from '../store/reply-json.js';
 import type {
   Handoff,
@@ -191,7 +191,7 @@ export class RedisHandoffStore implements HandoffStore {
   async appendTranscript(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const key = k.transcript(conversationId);
-    const history = this.history(conversationId);
+    const history = ofChannels(this.o.historyChannels ?? [], conversationId);
     await this.redis
       .multi()
       .rpush(
@@ -209,10 +209,6 @@ export class RedisHandoffStore implements HandoffStore {
     // A history channel's list holds more than agents are shown.
     const raw = await this.redis.lrange(k.transcript(conversationId), -this.o.transcriptLimit, -1);
     return fillAt(raw.map((r) => readLine(JSON.parse(r) as TranscriptEntry, this.o.text)));
-  }
-
-  private history(conversationId: string): boolean {
-    return this.o.historyChannels?.includes(conversationId.slice(0, conversationId.indexOf(':'))) ?? false;
   }
 
   async leaveMessage(message: LeftMessage): Promise<void> {

@@ -213,20 +213,15 @@ export class HandoffService {
     return { handoff, transcript, tickets };
   }
 
-  // After a change the agents are told while the conversation's turn starts: one write for both.
-
   async claim(conversationId: string, agent: string): Promise<Handoff> {
     const claimed = await this.d.store.claim(conversationId, agent, this.d.clock.now());
     const result = this.orThrow(claimed);
     if (claimed.ok && !claimed.again) {
-      await Promise.all([
-        this.changed(result),
-        this.d.dispatch(
-          targetOf(result),
-          { type: 'agent.joined', agent, at: result.assignedAt ?? this.d.clock.now() },
-          `agent.joined:${conversationId}:${result.assignedAt}`,
-        ),
-      ]);
+      await this.announce(
+        result,
+        { type: 'agent.joined', agent, at: result.assignedAt ?? this.d.clock.now() },
+        `agent.joined:${conversationId}:${result.assignedAt}`,
+      );
     }
     return result;
   }
@@ -235,29 +230,27 @@ export class HandoffService {
     if (!this.agentNames().includes(to) || to === agent)
       throw new HandoffAccessError('KEFU_CONFLICT', 'unknown agent to transfer to');
     const result = this.orThrow(await this.d.store.transfer(conversationId, agent, to, this.d.clock.now()));
-    await Promise.all([
-      this.changed(result),
-      this.d.dispatch(
-        targetOf(result),
-        { type: 'agent.joined', agent: to, at: result.assignedAt ?? this.d.clock.now() },
-        `agent.transfer:${conversationId}:${result.assignedAt}`,
-      ),
-    ]);
+    await this.announce(
+      result,
+      { type: 'agent.joined', agent: to, at: result.assignedAt ?? this.d.clock.now() },
+      `agent.transfer:${conversationId}:${result.assignedAt}`,
+    );
     return result;
   }
 
   async release(conversationId: string, agent: string): Promise<Handoff> {
     const now = this.d.clock.now();
     const result = this.orThrow(await this.d.store.end(conversationId, 'agent_released', now, agent));
-    await Promise.all([
-      this.changed(result),
-      this.d.dispatch(
-        targetOf(result),
-        { type: 'agent.released', agent, at: now },
-        `agent.released:${conversationId}:${now}`,
-      ),
-    ]);
+    await this.announce(result, { type: 'agent.released', agent, at: now }, `agent.released:${conversationId}:${now}`);
     return result;
+  }
+
+  /**
+   * After a change the agents are told while the conversation's turn (`event`, once per
+   * `eventId`) starts: one write for both.
+   */
+  private async announce(h: Handoff, event: ConversationEvent, eventId: string): Promise<void> {
+    await Promise.all([this.changed(h), this.d.dispatch(targetOf(h), event, eventId)]);
   }
 
   /** The agent's words, delivered on the user's channel and kept in the transcript. */
@@ -274,7 +267,7 @@ export class HandoffService {
       conversationId,
       channel: h.channel,
       userId: h.userId,
-      messages: [{ ...message, params: { agent, text }, text: this.d.text(message, h.locale) }],
+      messages: [{ ...message, text: this.d.text(message, h.locale) }],
       eventId: `agent.said:${conversationId}:${randomUUID()}`,
       deduped: true,
       // The line below keeps them: where that is what the user re-reads (web chat), it is the record.

@@ -33,9 +33,15 @@ export interface OutboxStore {
  */
 export const HISTORY_CHANNELS: readonly ChannelId[] = ['web'];
 
-/** Lines a web conversation keeps: a chatty or abandoned one does not grow without limit. */
+/** Whether `conversationId` (`<channel>:...`) is of one of `channels`. */
+export const ofChannels = (channels: readonly string[], conversationId: string): boolean =>
+  channels.includes(conversationId.slice(0, conversationId.indexOf(':')));
+
+/**
+ * Lines a web conversation keeps (the embedded outbox: messages), so that a chatty or abandoned
+ * one does not grow without limit.
+ */
 export const HISTORY_LIMIT = 500;
-const MEMORY_OUTBOX_LIMIT = 500;
 
 export class MemoryOutboxStore implements OutboxStore {
   private readonly boxes = new Map<string, SentMessage[]>();
@@ -43,7 +49,7 @@ export class MemoryOutboxStore implements OutboxStore {
   async append(conversationId: string, messages: OutboundMessage[], at: number): Promise<void> {
     const box = this.boxes.get(conversationId) ?? [];
     box.push(...structuredClone(messages).map((m) => ({ ...m, at })));
-    if (box.length > MEMORY_OUTBOX_LIMIT) box.splice(0, box.length - MEMORY_OUTBOX_LIMIT);
+    if (box.length > HISTORY_LIMIT) box.splice(0, box.length - HISTORY_LIMIT);
     this.boxes.set(conversationId, box);
   }
 

@@ -11,7 +11,7 @@ import {
   type TurnTicket,
 } from '../core/ports.js';
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
-import { HISTORY_LIMIT } from './outbox-store.js';
+import { HISTORY_LIMIT, ofChannels } from './outbox-store.js';
 import { LeanScript } from './lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
@@ -195,7 +195,7 @@ export class RedisSessionStore implements SessionStore {
     transcript: TranscriptLine[] = [],
   ): Promise<void> {
     const c = turn.conversationId;
-    const history = this.options.historyChannels.includes(c.slice(0, c.indexOf(':')));
+    const history = ofChannels(this.options.historyChannels, c);
     // The revision goes first in the stored JSON: the next turn start compares just that prefix.
     const known = `{"rev":"${PROCESS_TAG}${(++revisions).toString(36)}"`;
     const json = JSON.stringify(session);
