@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --duration 20 --concurrency 64 --workers 1,2]`: kefu (and the Bot Framework
+ * `npm run bench [-- --duration 20 --concurrency auto --workers 1,2]`: kefu (and the Bot Framework
  * baseline, when built) against one real redis-server on loopback, plus redis-benchmark for the
  * physical limit. Prints a report and writes the figures to bench/results/.
  */
@@ -22,14 +22,20 @@ import {
   parseMachineCpu,
   percentile,
   stealPercent,
+  bestLevel,
   type MachineCpu,
+  type SweepLevel,
 } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
-    concurrency: { type: 'string', default: '64' },
+    /**
+     * Customers of the max phases: a number, or `auto` (the default): the number among
+     * SWEEP_LEVELS that gives the target its most turns/s, found by a short sweep.
+     */
+    concurrency: { type: 'string', default: 'auto' },
     workers: { type: 'string', default: '1,2' },
     'max-turns': { type: 'string', default: '2000000' },
     calibration: { type: 'string', default: '30' },
@@ -50,10 +56,23 @@ const { values: flags } = parseArgs({
      * slices of this many seconds (0: not at all) for --duration seconds each.
      */
     interleave: { type: 'string', default: '2' },
+    /**
+     * Another checkout of kefu to compare this one with, side by side only (no rounds, no
+     * baseline): the steadier before/after on a drifting machine.
+     */
+    versus: { type: 'string' },
   },
 });
 const durationMs = Number(flags.duration) * 1000;
-const concurrency = Number(flags.concurrency);
+const fixedConcurrency = flags.concurrency === 'auto' ? undefined : Number(flags.concurrency);
+/**
+ * Customers tried by the sweep, in order. A closed loop's throughput is customers over latency: too
+ * few and the server waits on its own round trips (kefu's main thread was 84% busy at 64 customers,
+ * 99% at 256), which is latency, not the maximum.
+ */
+const SWEEP_LEVELS = [64, 128, 256, 512];
+/** Each level's measured part, after a lead-in of a quarter of it. */
+const SWEEP_MS = 4000;
 const maxTurns = Number(flags['max-turns']);
 const workerCounts = flags.workers
   .split(',')
@@ -123,6 +142,9 @@ interface PhaseFigures {
 
 interface TargetFigures {
   name: string;
+  /** Customers of the max phase, and what each level of the sweep gave (turns/s), when it ran. */
+  customers?: number;
+  sweep?: SweepLevel[];
   max?: PhaseFigures;
   half?: PhaseFigures & { offeredTurnsPerSecond: number };
   calibration?: {
@@ -306,13 +328,29 @@ async function benchTarget(
       await runLoad({
         ...common,
         mode: 'closed',
-        concurrency,
+        concurrency: fixedConcurrency ?? SWEEP_LEVELS[0]!,
         userPrefix: `warm-w${workers}`,
         durationMs: Math.min(3000, durationMs / 4),
         onProgress: (s) => progress(`${name} warm-up`, s),
       });
+      let customers = fixedConcurrency;
+      if (customers === undefined) {
+        figures.sweep = await sweep(name, common, workers);
+        customers = bestLevel(figures.sweep).customers;
+        say(
+          `${name} sweep: ${figures.sweep.map((l) => `${l.customers} customers ${l.turnsPerSecond.toFixed(0)}`).join(', ')} turns/s: max phase with ${customers}`,
+        );
+      }
+      figures.customers = customers;
       figures.max = await phase(`${name} max`, server, redis, redisServer.pid, (onProgress) =>
-        runLoad({ ...common, mode: 'closed', concurrency, userPrefix: `max-w${workers}`, durationMs, onProgress }),
+        runLoad({
+          ...common,
+          mode: 'closed',
+          concurrency: customers,
+          userPrefix: `max-w${workers}`,
+          durationMs,
+          onProgress,
+        }),
       );
       if (first) {
         const offered = figures.max.turnsPerSecond / 2;
@@ -360,6 +398,35 @@ async function benchTarget(
   return out;
 }
 
+/**
+ * Turns/s at each of SWEEP_LEVELS customers (closed loop). Every level is measured: on a machine
+ * whose speed drifts by a quarter within minutes, a rule that stops at the first small gain
+ * stopped early (4% from 64 to 128 customers in one run, 15-30% in others).
+ */
+async function sweep(
+  name: string,
+  common: { baseUrl: string; scenarios: Scenario[]; maxTurns: number },
+  workers: number,
+): Promise<SweepLevel[]> {
+  const levels: SweepLevel[] = [];
+  for (const customers of SWEEP_LEVELS) {
+    const run = (ms: number, part: string) =>
+      runLoad({
+        ...common,
+        mode: 'closed',
+        concurrency: customers,
+        userPrefix: `sweep-w${workers}-${customers}-${part}`,
+        durationMs: ms,
+        onProgress: (s) => progress(`${name} sweep, ${customers} customers`, s),
+      });
+    await run(SWEEP_MS / 4, 'lead');
+    const r = await run(SWEEP_MS, 'm');
+    const turnsPerSecond = (r.turns / r.elapsedMs) * 1000;
+    levels.push({ customers, turnsPerSecond });
+  }
+  return levels;
+}
+
 /** Conversations held in Redis: one session key each (kefu) or one conversation-state key (baseline). */
 async function countSessions(redis: Redis): Promise<number> {
   let n = 0;
@@ -386,6 +453,7 @@ interface Interleaved {
   slices: number;
   targets: {
     name: string;
+    customers: number;
     turns: number;
     seconds: number;
     turnsPerSecond: number;
@@ -421,6 +489,8 @@ async function interleaved(
   redis: Redis,
   logDir: string,
   sliceMs: number,
+  /** Customers for each target: its max phase's. */
+  customers: number[],
 ): Promise<Interleaved> {
   await redis.flushall();
   const servers = await Promise.all(
@@ -449,7 +519,7 @@ async function interleaved(
         scenarios,
         maxTurns,
         mode: 'closed',
-        concurrency,
+        concurrency: customers[i]!,
         userPrefix: `side-${i}-${next++}`,
         durationMs: ms,
         onProgress: (p) => progress(label, p),
@@ -480,6 +550,7 @@ async function interleaved(
     const perTurn = (ticks: number, turns: number) => ((ticks / CLOCK_TICKS) * 1000) / Math.max(1, turns);
     const targets = sums.map((t, i) => ({
       name: t.name,
+      customers: customers[i]!,
       turns: t.turns,
       seconds: t.ms / 1000,
       turnsPerSecond: (t.turns / t.ms) * 1000,
@@ -500,12 +571,12 @@ async function interleaved(
     };
     for (const t of targets)
       say(
-        `side by side, ${t.name}: ${t.turnsPerSecond.toFixed(0)} turns/s over ${slices} slices of ${sliceMs / 1000} s ` +
+        `side by side, ${t.name} (${t.customers} customers): ${t.turnsPerSecond.toFixed(0)} turns/s over ${slices} slices of ${sliceMs / 1000} s ` +
           `(after ${leadMs / 1000} s of load each), ${t.serverCpuMsPerTurn.toFixed(2)} ms server CPU/turn ` +
           `(in its slices ${t.inSliceCpuMsPerTurn.toFixed(2)}, while the other ran ${t.idleCpuMsPerTurn.toFixed(2)}), errors ${t.errors}`,
       );
     say(
-      `side by side: kefu/baseline ${result.ratio.toFixed(2)} (median of slice pairs ${result.medianSliceRatio.toFixed(2)}, ` +
+      `side by side: ${specs[0]!.name}/${specs[1]!.name} ${result.ratio.toFixed(2)} (median of slice pairs ${result.medianSliceRatio.toFixed(2)}, ` +
         `by CPU per turn ${result.ratioByCpu.toFixed(2)})`,
     );
     return result;
@@ -529,7 +600,13 @@ async function main() {
       loadavgAtStart: loadavg(),
     },
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-    options: { durationMs, concurrency, workerCounts, scenarios: scenarios.map((s) => s.name), turnsPerConversation },
+    options: {
+      durationMs,
+      concurrency: flags.concurrency,
+      workerCounts,
+      scenarios: scenarios.map((s) => s.name),
+      turnsPerConversation,
+    },
   };
   say(
     `bench: ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg()
@@ -561,7 +638,15 @@ async function main() {
     };
     const targets: TargetSpec[] = [kefu];
     const baselineEntry = join(ROOT, 'bench/baseline/server.ts');
-    if (!flags['skip-baseline'] && existsSync(baselineEntry)) {
+    if (flags.versus) {
+      const versus = flags.versus;
+      targets.push({
+        ...kefu,
+        name: `kefu at ${versus}`,
+        args: () => [...V8_FLAGS, ...profiling, join(versus, 'bin/kefu.js'), 'start'],
+        workers: [1],
+      });
+    } else if (!flags['skip-baseline'] && existsSync(baselineEntry)) {
       targets.push({
         name: 'botframework-baseline',
         args: () => [...V8_FLAGS, ...profiling, '--import', 'tsx', baselineEntry],
@@ -577,7 +662,7 @@ async function main() {
     const rounds = Math.max(1, Number(flags.rounds) || 1);
     const all: TargetFigures[][] = [];
     const ratios: number[] = [];
-    for (let round = 1; round <= rounds; round++) {
+    for (let round = 1; round <= (flags.versus ? 0 : rounds); round++) {
       if (rounds > 1) say(`round ${round} of ${rounds}`);
       const results: TargetFigures[] = [];
       for (const t of round % 2 === 1 ? targets : [...targets].reverse())
@@ -592,7 +677,15 @@ async function main() {
     report.targets = all[0];
     const sliceMs = Number(flags.interleave) * 1000;
     if (sliceMs > 0 && targets.length === 2) {
-      report.sideBySide = await interleaved(targets, redisServer.url, redis, logDir, sliceMs);
+      // Each at the customers of its own last max phase (both at their maximum, as there).
+      const last = all[all.length - 1] ?? [];
+      const customers = targets.map(
+        (t) =>
+          fixedConcurrency ??
+          last.find((r) => r.name === `${t.name} (workers=1)`)?.customers ??
+          SWEEP_LEVELS[SWEEP_LEVELS.length - 1]!,
+      );
+      report.sideBySide = await interleaved(targets, redisServer.url, redis, logDir, sliceMs, customers);
     }
     if (rounds > 1) {
       report.rounds = all;
@@ -619,8 +712,8 @@ function summarize(report: Record<string, unknown>, results: TargetFigures[]) {
   const bench = report.redisBenchmark as { plain: { set: number; get: number } } | undefined;
   const lines = [
     '',
-    '| target | turns/s | p50 ms | p99 ms | Redis cmds/turn | server CPU % | CPU ms/turn | RSS MB | steal % | errors |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| target | customers | turns/s | p50 ms | p99 ms | Redis cmds/turn | server CPU % | CPU ms/turn | RSS MB | steal % | errors |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     for (const [label, p] of [
@@ -629,7 +722,7 @@ function summarize(report: Record<string, unknown>, results: TargetFigures[]) {
     ] as const) {
       if (!p) continue;
       lines.push(
-        `| ${r.name} ${label} | ${p.turnsPerSecond.toFixed(0)} | ${p.p50.toFixed(1)} | ${p.p99.toFixed(1)} | ${p.redisCommandsPerTurn.toFixed(2)} | ${p.serverCpuPercent.toFixed(0)} | ${p.serverCpuMsPerTurn.toFixed(2)} | ${p.serverRssMb.toFixed(0)} | ${p.stealPercent.toFixed(0)} | ${p.errors} |`,
+        `| ${r.name} ${label} | ${label === 'max' ? (r.customers ?? '') : 'open loop'} | ${p.turnsPerSecond.toFixed(0)} | ${p.p50.toFixed(1)} | ${p.p99.toFixed(1)} | ${p.redisCommandsPerTurn.toFixed(2)} | ${p.serverCpuPercent.toFixed(0)} | ${p.serverCpuMsPerTurn.toFixed(2)} | ${p.serverRssMb.toFixed(0)} | ${p.stealPercent.toFixed(0)} | ${p.errors} |`,
       );
     }
   }

@@ -153,3 +153,15 @@ export class RespCommandCounter {
     this.names.set(key, (this.names.get(key) ?? 0) + 1);
   }
 }
+
+/** A level of a customers sweep: how many customers, and the turns/s they drove. */
+export interface SweepLevel {
+  customers: number;
+  turnsPerSecond: number;
+}
+
+/** The level with the most turns/s (the first of equals: fewer customers, lower latency). */
+export function bestLevel(levels: readonly SweepLevel[]): SweepLevel {
+  if (levels.length === 0) throw new Error('no sweep levels');
+  return levels.reduce((a, b) => (b.turnsPerSecond > a.turnsPerSecond ? b : a));
+}

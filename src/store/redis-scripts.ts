@@ -81,8 +81,10 @@ redis.call('SET', KEYS[5], ARGV[7] .. '\\n[' .. table.concat(ARGV, ',', first, l
 redis.call('SET', KEYS[1], mySeq, 'PX', ARGV[6])
 redis.call('DEL', KEYS[4])
 if #ARGV > lastReply then
-  redis.call('RPUSH', KEYS[6], unpack(ARGV, lastReply + 1, #ARGV))
-  redis.call('LTRIM', KEYS[6], -tonumber(ARGV[10]), -1)
+  local limit = tonumber(ARGV[10])
+  if redis.call('RPUSH', KEYS[6], unpack(ARGV, lastReply + 1, #ARGV)) > limit then
+    redis.call('LTRIM', KEYS[6], -limit, -1)
+  end
   redis.call('PEXPIRE', KEYS[6], ARGV[11])
 end
 return 1

@@ -10,6 +10,7 @@ import {
   parseProcStat,
   percentile,
   stealPercent,
+  bestLevel,
 } from '../../bench/stats.js';
 
 describe('percentile', () => {
@@ -145,6 +146,27 @@ describe('RESP command counter', () => {
         total += counter.push(stream.subarray(from));
         expect(total).toBe(6);
         expect(Object.fromEntries(counter.names)).toEqual({ evalsha: 1, get: 1, ping: 1, multi: 1, rpush: 1, exec: 1 });
+      }),
+    );
+  });
+});
+
+describe('customers sweep', () => {
+  const level = (customers: number, turnsPerSecond: number) => ({ customers, turnsPerSecond });
+
+  it('picks the level with the most turns/s, the one with fewer customers among equals', () => {
+    expect(bestLevel([level(64, 3000), level(128, 4000), level(256, 3900)])).toEqual(level(128, 4000));
+    expect(bestLevel([level(64, 3000), level(128, 3000)])).toEqual(level(64, 3000));
+    expect(() => bestLevel([])).toThrow();
+  });
+
+  it('always picks a level it measured, with no level measuring more', () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ min: 1, max: 1e5, noNaN: true }), { minLength: 1, maxLength: 6 }), (rates) => {
+        const levels = rates.map((r, i) => level(64 << i, r));
+        const best = bestLevel(levels);
+        expect(levels).toContain(best);
+        for (const l of levels) expect(l.turnsPerSecond).toBeLessThanOrEqual(best.turnsPerSecond);
       }),
     );
   });

@@ -301,6 +301,26 @@ describe('RedisSessionStore commit', () => {
     expect(await new RedisOutboxStore(redis).list(conv)).toEqual([]);
     expect(await store.beginTurn(conv, 'line:m1')).toEqual({ kind: 'duplicate', replies });
   });
+
+  it("keeps a transcript's latest transcriptLimit lines, trimming only once it is over", async () => {
+    const store = new RedisSessionStore(redis, { transcriptLimit: 5 });
+    const conv = `line:${uniqueUser()}`;
+    const lengths: number[] = [];
+    for (let n = 1; n <= 4; n++) {
+      const start = await store.beginTurn(conv, `line:m${n}`);
+      if (start.kind !== 'ready') throw new Error('expected ready');
+      await store.commitTurn(start.turn, { machineVersion: 1, snapshot: {}, locale: 'en', updatedAt: n }, [], 60_000, [
+        { from: 'user', text: `q${n}`, at: n },
+        { from: 'user', text: `r${n}`, at: n },
+      ]);
+      lengths.push(await redis.llen(keys.transcript(conv)));
+    }
+    expect(lengths).toEqual([2, 4, 5, 5]);
+    const texts = (await redis.lrange(keys.transcript(conv), 0, -1)).map(
+      (l) => readLine(JSON.parse(l) as TranscriptLine, undefined).text,
+    );
+    expect(texts).toEqual(['r2', 'q3', 'r3', 'q4', 'r4']);
+  });
 });
 
 describe('RedisSessionStore held sessions', () => {
