@@ -22,7 +22,7 @@ import {
   parseMachineCpu,
   percentile,
   stealPercent,
-  bestLevel,
+  kneeLevel,
   type MachineCpu,
   type SweepLevel,
 } from './stats.js';
@@ -32,8 +32,8 @@ const { values: flags } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
     /**
-     * Customers of the max phases: a number, or `auto` (the default): the number among
-     * SWEEP_LEVELS that gives the target its most turns/s, found by a short sweep.
+     * Customers of the max phases: a number, or `auto` (the default): the knee of a short sweep
+     * over SWEEP_LEVELS (the fewest customers within 5% of the target's most turns/s).
      */
     concurrency: { type: 'string', default: 'auto' },
     workers: { type: 'string', default: '1,2' },
@@ -336,7 +336,7 @@ async function benchTarget(
       let customers = fixedConcurrency;
       if (customers === undefined) {
         figures.sweep = await sweep(name, common, workers);
-        customers = bestLevel(figures.sweep).customers;
+        customers = kneeLevel(figures.sweep).customers;
         say(
           `${name} sweep: ${figures.sweep.map((l) => `${l.customers} customers ${l.turnsPerSecond.toFixed(0)}`).join(', ')} turns/s: max phase with ${customers}`,
         );

@@ -160,8 +160,14 @@ export interface SweepLevel {
   turnsPerSecond: number;
 }
 
-/** The level with the most turns/s (the first of equals: fewer customers, lower latency). */
-export function bestLevel(levels: readonly SweepLevel[]): SweepLevel {
+/**
+ * The knee of a sweep: the fewest customers whose turns/s come within `within` (a fraction) of the
+ * best level's. Past it more customers only wait longer (a closed loop's latency grows with them),
+ * and on a machine that drifts by a few per cent a "best" a hair above it is noise.
+ */
+export function kneeLevel(levels: readonly SweepLevel[], within = 0.05): SweepLevel {
   if (levels.length === 0) throw new Error('no sweep levels');
-  return levels.reduce((a, b) => (b.turnsPerSecond > a.turnsPerSecond ? b : a));
+  const best = Math.max(...levels.map((l) => l.turnsPerSecond));
+  const near = levels.filter((l) => l.turnsPerSecond >= best * (1 - within));
+  return near.reduce((a, b) => (b.customers < a.customers ? b : a));
 }

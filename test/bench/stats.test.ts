@@ -10,7 +10,7 @@ import {
   parseProcStat,
   percentile,
   stealPercent,
-  bestLevel,
+  kneeLevel,
 } from '../../bench/stats.js';
 
 describe('percentile', () => {
@@ -154,19 +154,26 @@ describe('RESP command counter', () => {
 describe('customers sweep', () => {
   const level = (customers: number, turnsPerSecond: number) => ({ customers, turnsPerSecond });
 
-  it('picks the level with the most turns/s, the one with fewer customers among equals', () => {
-    expect(bestLevel([level(64, 3000), level(128, 4000), level(256, 3900)])).toEqual(level(128, 4000));
-    expect(bestLevel([level(64, 3000), level(128, 3000)])).toEqual(level(64, 3000));
-    expect(() => bestLevel([])).toThrow();
+  it('picks the fewest customers that come within 5% of the best level', () => {
+    expect(kneeLevel([level(64, 3000), level(128, 4000), level(256, 3900), level(512, 4100)])).toEqual(
+      level(128, 4000),
+    );
+    expect(kneeLevel([level(64, 3000), level(128, 3000)])).toEqual(level(64, 3000));
+    expect(kneeLevel([level(64, 1000), level(128, 1119), level(256, 1002), level(512, 1126)])).toEqual(
+      level(128, 1119),
+    );
+    expect(() => kneeLevel([])).toThrow();
   });
 
-  it('always picks a level it measured, with no level measuring more', () => {
+  it('always picks a level it measured, within 5% of the best, and no level with fewer customers is', () => {
     fc.assert(
       fc.property(fc.array(fc.float({ min: 1, max: 1e5, noNaN: true }), { minLength: 1, maxLength: 6 }), (rates) => {
         const levels = rates.map((r, i) => level(64 << i, r));
-        const best = bestLevel(levels);
-        expect(levels).toContain(best);
-        for (const l of levels) expect(l.turnsPerSecond).toBeLessThanOrEqual(best.turnsPerSecond);
+        const best = Math.max(...rates);
+        const knee = kneeLevel(levels);
+        expect(levels).toContain(knee);
+        expect(knee.turnsPerSecond).toBeGreaterThanOrEqual(best * 0.95);
+        for (const l of levels) if (l.customers < knee.customers) expect(l.turnsPerSecond).toBeLessThan(best * 0.95);
       }),
     );
   });
