@@ -423,6 +423,8 @@ async function sweep(
     const r = await run(SWEEP_MS, 'm');
     const turnsPerSecond = (r.turns / r.elapsedMs) * 1000;
     levels.push({ customers, turnsPerSecond });
+    // A wrong answer is never throughput: say so here too, the max phase counts its own.
+    if (r.errors > 0) say(`${name} sweep, ${customers} customers: ${r.errors} errors, e.g. ${r.errorSamples[0]}`);
   }
   return levels;
 }
