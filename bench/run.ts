@@ -73,6 +73,8 @@ const fixedConcurrency = flags.concurrency === 'auto' ? undefined : Number(flags
 const SWEEP_LEVELS = [64, 128, 256, 512];
 /** Each level's measured part, after a lead-in of a quarter of it. */
 const SWEEP_MS = 4000;
+/** Side by side with no max phase before it (`--versus`): where kefu's knee lay (128-512) in the sixth session. */
+const UNSWEPT_CUSTOMERS = 256;
 const maxTurns = Number(flags['max-turns']);
 const workerCounts = flags.workers
   .split(',')
@@ -661,10 +663,11 @@ async function main() {
     }
     // Several rounds, kefu and the baseline alternating, which goes first too: a shared machine
     // drifts, and one pair of runs can land on either side of it.
-    const rounds = Math.max(1, Number(flags.rounds) || 1);
+    // --versus compares two checkouts side by side only.
+    const rounds = flags.versus ? 0 : Math.max(1, Number(flags.rounds) || 1);
     const all: TargetFigures[][] = [];
     const ratios: number[] = [];
-    for (let round = 1; round <= (flags.versus ? 0 : rounds); round++) {
+    for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) say(`round ${round} of ${rounds}`);
       const results: TargetFigures[] = [];
       for (const t of round % 2 === 1 ? targets : [...targets].reverse())
@@ -682,10 +685,7 @@ async function main() {
       // Each at the customers of its own last max phase (both at their maximum, as there).
       const last = all[all.length - 1] ?? [];
       const customers = targets.map(
-        (t) =>
-          fixedConcurrency ??
-          last.find((r) => r.name === `${t.name} (workers=1)`)?.customers ??
-          SWEEP_LEVELS[SWEEP_LEVELS.length - 1]!,
+        (t) => fixedConcurrency ?? last.find((r) => r.name === `${t.name} (workers=1)`)?.customers ?? UNSWEPT_CUSTOMERS,
       );
       report.sideBySide = await interleaved(targets, redisServer.url, redis, logDir, sliceMs, customers);
     }
