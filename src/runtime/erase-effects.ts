@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { maskPersonalData } from '../domain/pii-mask.js';
 import type { Ticket } from '../domain/ticket.js';
-import { keys } from '../store/redis-keys.js';
+import { forgetConversation } from '../store/forget-conversation.js';
 import type { OutboxStore } from '../store/outbox-store.js';
 import type { TicketStore } from '../store/ticket-store.js';
 import type { EffectHandlers } from './effects.js';
@@ -18,12 +18,6 @@ export interface EraseDeps {
 /** Tickets no one works on any more: their personal details have no purpose left. */
 const CLOSED = new Set<string>(['closed', 'rejected']);
 const ERASED = '';
-
-// The turn that erases still has to commit (its lane: seq, served, holder). Channel state holds
-// delivery settings the user chose (SMS opt-out) and must outlive the erasure; it is not among
-// `keys`, nor are the delivery once-marks (event ids, no personal data, gone within a week).
-const KEPT = new Set<keyof typeof keys>(['seq', 'served', 'holder']);
-const ERASED_KEYS = (Object.keys(keys) as (keyof typeof keys)[]).filter((name) => !KEPT.has(name));
 
 /** A closed ticket without its personal details: numbers, kind, status, dates and region stay for statistics. */
 export function withoutPersonalData(t: Ticket): Ticket {
@@ -51,11 +45,6 @@ export function withoutPersonalData(t: Ticket): Ticket {
   return out;
 }
 
-/** Every key of the conversation but its turn lane, in one command (they share one hash tag). */
-async function eraseConversationKeys(redis: Redis, conversationId: string): Promise<number> {
-  return redis.del(...ERASED_KEYS.map((name) => keys[name](conversationId)));
-}
-
 /**
  * "删除我的信息": the conversation's stored messages, transcripts, session history and remembered
  * answers go; closed tickets keep their numbers but lose name, ID numbers, phone and address.
@@ -67,7 +56,7 @@ export function eraseEffects(d: EraseDeps): Pick<EffectHandlers, 'erasePersonalD
       // The conversation's keys go while the user's tickets are read, then the closed ones are
       // rewritten together, each from the version just read: two round trips in all.
       const [keysErased, , listed] = await Promise.all([
-        d.redis ? eraseConversationKeys(d.redis, ctx.conversationId) : 0,
+        d.redis ? forgetConversation(d.redis, ctx.conversationId) : 0,
         d.outbox.delete(ctx.conversationId),
         d.tickets.listByUser(ctx.channel, ctx.userId),
       ]);

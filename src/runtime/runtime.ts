@@ -19,7 +19,7 @@ import { sanitizeText } from './sanitize-text.js';
 import {
   CONVERSATION_MACHINE_VERSION,
   expectationOf,
-  persist,
+  storedSnapshot,
   restoreConversation,
   startConversation,
   step,
@@ -260,7 +260,7 @@ export class Runtime {
       const lastButtons = said.findLast((r) => r.quickReplies?.length)?.quickReplies;
       const record: SessionRecord = {
         machineVersion: CONVERSATION_MACHINE_VERSION,
-        snapshot: persist(snapshot),
+        snapshot: storedSnapshot(snapshot),
         locale,
         turns: turnOf.turns ?? session?.turns ?? 0,
         updatedAt: this.o.clock.now(),

@@ -4,13 +4,12 @@
  */
 export const keys = {
   session: (conv: string) => `kefu:{${conv}}:session`,
-  seq: (conv: string) => `kefu:{${conv}}:seq`,
-  served: (conv: string) => `kefu:{${conv}}:served`,
-  holder: (conv: string) => `kefu:{${conv}}:holder`,
-  /** Sorted set of the conversation's last processed message ids (dedupe window), oldest first. */
-  seen: (conv: string) => `kefu:{${conv}}:seen`,
-  /** `<dedupeKey>\n<replies JSON>` of the latest turn: what a redelivered last message is answered. */
-  last: (conv: string) => `kefu:{${conv}}:last`,
+  /**
+   * The turn lane, one string (store/redis-scripts.ts reads and writes it): the ticket lock's numbers,
+   * the turn holder's lease, the per-minute count, the dedupe window (the latest messages' ids) and
+   * the latest answer. One key where there were six: each key costs Redis about 70 bytes of its own.
+   */
+  lane: (conv: string) => `kefu:{${conv}}:lane`,
   /** What a web user was sent, as versions before the one history kept it apart: read, no longer written. */
   outbox: (conv: string) => `kefu:{${conv}}:outbox`,
   /**
@@ -18,7 +17,19 @@ export const keys = {
    * agents; for web chat also the page's history (what was sent, as sent).
    */
   transcript: (conv: string) => `kefu:{${conv}}:transcript`,
-  /** Messages counted in the current minute window (per-conversation rate limit). */
+};
+
+/**
+ * The turn lane's keys before it was one string: read while a conversation has no lane yet (its
+ * dedupe window, an older process's turn in flight), never written; gone within a day of the
+ * upgrade (their TTL).
+ */
+export const legacyKeys = {
+  seq: (conv: string) => `kefu:{${conv}}:seq`,
+  served: (conv: string) => `kefu:{${conv}}:served`,
+  holder: (conv: string) => `kefu:{${conv}}:holder`,
+  seen: (conv: string) => `kefu:{${conv}}:seen`,
+  last: (conv: string) => `kefu:{${conv}}:last`,
   rate: (conv: string) => `kefu:{${conv}}:rate`,
 };
 

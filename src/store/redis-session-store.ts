@@ -13,7 +13,7 @@ import {
 import { StoreUnavailableError, TurnLostError, TurnTimeoutError } from './errors.js';
 import { HISTORY_LIMIT, ofChannels } from './outbox-store.js';
 import { LeanScript } from './lean-script.js';
-import { keys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
+import { keys, legacyKeys, TRANSCRIPT_TTL_MS } from './redis-keys.js';
 import { ABORT_TURN, BEGIN_TURN, COMMIT_TURN, SKIP_STALE } from './redis-scripts.js';
 import { seenId } from './seen-id.js';
 import {
@@ -34,10 +34,10 @@ type BeginReply =
   | ['gone', number];
 
 // Shared by every store: a script's SHA is known per connection, whichever store sent it.
-const beginScript = new LeanScript(BEGIN_TURN, 7);
-const commitScript = new LeanScript(COMMIT_TURN, 6);
-const abortScript = new LeanScript(ABORT_TURN, 2);
-const skipStaleScript = new LeanScript(SKIP_STALE, 2);
+const beginScript = new LeanScript(BEGIN_TURN, 5);
+const commitScript = new LeanScript(COMMIT_TURN, 3);
+const abortScript = new LeanScript(ABORT_TURN, 1);
+const skipStaleScript = new LeanScript(SKIP_STALE, 1);
 
 export interface RedisSessionStoreOptions {
   /** Longest wait for earlier turns of the same conversation. */
@@ -46,10 +46,9 @@ export interface RedisSessionStoreOptions {
   holderTtlMs: number;
   /** A number nobody has started for this long (its process died before its turn) is skipped. */
   staleMs: number;
-  dedupeTtlMs: number;
   /** How many of a conversation's latest message ids are remembered for dedupe. */
   seenLimit: number;
-  /** Lifetime of the turn counters of an idle conversation. */
+  /** Lifetime of an idle conversation's turn lane: its numbers, dedupe window and latest answer. */
   laneTtlMs: number;
   /**
    * Channels whose users re-read what they were sent (web chat): there the transcript keeps the
@@ -75,7 +74,6 @@ const DEFAULTS: RedisSessionStoreOptions = {
   turnWaitMs: 15_000,
   holderTtlMs: 10_000,
   staleMs: 2_000,
-  dedupeTtlMs: 86_400_000,
   seenLimit: 64,
   laneTtlMs: 86_400_000,
   historyChannels: [],
@@ -133,7 +131,7 @@ export class RedisSessionStore implements SessionStore {
       const reply = await this.call(
         beginScript.call<BeginReply>(
           this.redis,
-          [keys.seq(c), keys.served(c), keys.session(c), keys.seen(c), keys.holder(c), keys.last(c), keys.rate(c)],
+          [keys.lane(c), keys.session(c), legacyKeys.seen(c), legacyKeys.last(c), legacyKeys.holder(c)],
           [
             mySeq,
             holderTtlMs,
@@ -177,7 +175,7 @@ export class RedisSessionStore implements SessionStore {
           } else if (!holderAlive && now - lastProgress > staleMs && mySeq === served + 2) {
             // The number before ours was taken by a process that never started (or died mid-turn
             // and its lease ran out): skip it so the conversation is not stuck for good.
-            await this.call(skipStaleScript.call(this.redis, [keys.served(c), keys.holder(c)], [served, laneTtlMs]));
+            await this.call(skipStaleScript.call(this.redis, [keys.lane(c)], [served, laneTtlMs]));
           }
           if (now > deadline) throw new TurnTimeoutError(conversationId);
           await sleep(pause);
@@ -205,11 +203,9 @@ export class RedisSessionStore implements SessionStore {
       json.length > 2 ? `${known},${json.slice(1)}` : `${known}}`,
       ttlMs,
       replies.length,
-      this.options.dedupeTtlMs,
       this.options.laneTtlMs,
       seenId(turn.dedupeKey),
       this.options.seenLimit,
-      session.updatedAt,
       history ? HISTORY_LIMIT : this.options.transcriptLimit,
       TRANSCRIPT_TTL_MS,
     ];
@@ -229,14 +225,7 @@ export class RedisSessionStore implements SessionStore {
     }
     if (history) args.push(...datedBatch(lines));
     else for (const line of lines) args.push(line.json);
-    const commitKeys = [
-      keys.served(c),
-      keys.session(c),
-      keys.seen(c),
-      keys.holder(c),
-      keys.last(c),
-      keys.transcript(c),
-    ];
+    const commitKeys = [keys.lane(c), keys.session(c), keys.transcript(c)];
     this.held.delete(c);
     const ok = await this.call(commitScript.call<number>(this.redis, commitKeys, args));
     if (ok !== 1) throw new TurnLostError(c);
@@ -247,7 +236,7 @@ export class RedisSessionStore implements SessionStore {
     const c = turn.conversationId;
     // The aborted turn may have changed the held objects in place: the next one reads Redis.
     this.held.delete(c);
-    await this.call(abortScript.call(this.redis, [keys.served(c), keys.holder(c)], [turn.seq, this.options.laneTtlMs]));
+    await this.call(abortScript.call(this.redis, [keys.lane(c)], [turn.seq, this.options.laneTtlMs]));
   }
 
   async load(conversationId: string): Promise<SessionRecord | undefined> {

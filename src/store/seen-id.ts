@@ -13,15 +13,14 @@ function digits(n: number, out: string): string {
 }
 
 /**
- * The id a message is remembered by in its conversation's dedupe window: its key when shorter than
- * 12 characters, else 12 characters of two independent 32-bit hashes of it. A web message's key is
- * 40 characters (a UUID), so a finished 9-turn conversation's window shrinks by a quarter of a kB;
- * two of one conversation's 64 latest messages sharing an id (p ~ 1e-16) is out of reach. Not a
- * cryptographic hash: SHA-1 cost 1.6% of a loaded server's CPU, and a customer who crafted message
- * ids to collide could only drop their own message.
+ * The id a message is remembered by in its conversation's dedupe window: 12 characters of two
+ * independent 32-bit hashes of its key. Always 12, so the window is the ids side by side, with no
+ * separator a key could contain. A web message's key is 40 characters (a UUID); two of one
+ * conversation's 64 latest messages sharing an id (p ~ 1e-16) is out of reach. Not a cryptographic
+ * hash: SHA-1 cost 1.6% of a loaded server's CPU, and a customer who crafted message ids to collide
+ * could only drop their own message.
  */
 export function seenId(dedupeKey: string): string {
-  if (dedupeKey.length < 12) return dedupeKey;
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
   for (let i = 0; i < dedupeKey.length; i++) {

@@ -204,7 +204,7 @@ describe('a web conversation in Redis keeps one history of recipes and shows the
     expect(bot).toHaveLength(answered.length);
     for (const entry of bot) expect(Object.keys(entry)).not.toContain('text');
     expect(JSON.stringify(stored.filter((l) => 'u' in l))).not.toMatch(/11010519491231002X|13812345678/);
-    expect(await redis.get(keys.last(conv))).not.toContain('"text"');
+    expect(await redis.get(keys.lane(conv))).not.toContain('"text"');
 
     // The web history is what the POSTs answered, buttons and all.
     const history = (await kefu.app.inject({ method: 'GET', url: `/api/web/messages?userId=${userId}` })).json() as {

@@ -8,7 +8,9 @@ import { seenId } from '../../src/store/seen-id.js';
 import { TurnTimeoutError } from '../../src/store/errors.js';
 import { sessionStoreContract } from './session-store.contract.js';
 import type { SessionRecord, TranscriptLine } from '../../src/core/ports.js';
-import { keys } from '../../src/store/redis-keys.js';
+import { keys, legacyKeys } from '../../src/store/redis-keys.js';
+import { forgetConversation } from '../../src/store/forget-conversation.js';
+import { BEGIN_TURN } from '../../src/store/redis-scripts.js';
 import { maskedLine } from '../../src/domain/pii-mask.js';
 import { uniqueUser } from '../support/kefu.js';
 import { Catalog } from '../../src/runtime/catalog.js';
@@ -127,7 +129,7 @@ describe('RedisSessionStore across connections', () => {
 describe('RedisSessionStore dedupe window', () => {
   const session = { machineVersion: 1, snapshot: {}, locale: 'zh-CN' as const, updatedAt: 1 };
 
-  it('remembers a long message key by a 12-character id and a short one as it is', async () => {
+  it('remembers every message key by a 12-character id, side by side in the lane, oldest first', async () => {
     const store = new RedisSessionStore(redis);
     const conv = `web:${uniqueUser()}`;
     const long = `web:${'0f8e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b'}`;
@@ -136,35 +138,126 @@ describe('RedisSessionStore dedupe window', () => {
       if (start.kind !== 'ready') throw new Error(start.kind);
       await store.commitTurn(start.turn, session, [{ key: 'k', text: key }], 60_000);
     }
-    expect((await redis.zrange(keys.seen(conv), 0, -1)).sort()).toEqual([seenId(long), 'web:m1'].sort());
-    expect(seenId(long)).toHaveLength(12);
+    const [head, ids, latest] = (await redis.get(keys.lane(conv)))!.split('\n');
+    expect(head).toMatch(/^2 2 0 \d+ \d+$/); // two numbers taken, both served, nobody holding
+    expect(ids).toBe(seenId(long) + seenId('web:m1'));
+    expect(JSON.parse(latest!)).toEqual([{ key: 'k', text: 'web:m1' }]);
     expect(await store.beginTurn(conv, long)).toEqual({ kind: 'duplicate', replies: [] });
     expect(await store.beginTurn(conv, 'web:m1')).toEqual({
       kind: 'duplicate',
       replies: [{ key: 'k', text: 'web:m1' }],
     });
+    // Only whole ids count: 12 characters made of the end of one and the start of the next are new.
+    const straddling = ids!.slice(6, 18);
+    const reply = (await redis.eval(
+      BEGIN_TURN,
+      5,
+      keys.lane(conv),
+      keys.session(conv),
+      legacyKeys.seen(conv),
+      legacyKeys.last(conv),
+      legacyKeys.holder(conv),
+      0,
+      10_000,
+      60_000,
+      straddling,
+      0,
+      60_000,
+      '',
+      straddling,
+    )) as unknown[];
+    expect(reply.slice(0, 2)).toEqual(['ready', 3]);
   });
 
-  it('still knows a message an older version remembered under its full key', async () => {
+  it('still knows a message an older version remembered under its full key, or under its short id', async () => {
     const store = new RedisSessionStore(redis);
     const conv = `web:${uniqueUser()}`;
     const key = 'line:468789577898262530';
-    await redis.zadd(keys.seen(conv), 1, key);
-    await redis.set(keys.last(conv), `${key}\n[{"key":"a","text":"您好"}]`);
+    await redis.zadd(legacyKeys.seen(conv), 1, key);
+    await redis.set(legacyKeys.last(conv), `${key}\n[{"key":"a","text":"您好"}]`);
     expect(await store.beginTurn(conv, key)).toEqual({ kind: 'duplicate', replies: [{ key: 'a', text: '您好' }] });
+    const long = `web:${'9f8e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b'}`;
+    await redis.zadd(legacyKeys.seen(conv), 2, seenId(long));
+    expect(await store.beginTurn(conv, long)).toEqual({ kind: 'duplicate', replies: [] });
+  });
+
+  it("waits for an older version's turn in flight before the conversation's first lane turn", async () => {
+    const store = new RedisSessionStore(redis, { turnWaitMs: 5_000 });
+    const conv = `web:${uniqueUser()}`;
+    await redis.set(legacyKeys.holder(conv), '3', 'PX', 10_000);
+    let started = false;
+    const waiting = store.beginTurn(conv, 'web:after-upgrade').then((s) => {
+      started = true;
+      return s;
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(started).toBe(false);
+    await redis.del(legacyKeys.holder(conv)); // the older process committed
+    const start = await waiting;
+    expect(start.kind).toBe('ready');
+    if (start.kind === 'ready') expect(start.turn.seq).toBe(1);
+  });
+
+  it('erasure empties the latest answer and keeps the numbers, so the erasing turn still commits', async () => {
+    const store = new RedisSessionStore(redis);
+    const conv = `web:${uniqueUser()}`;
+    const first = await store.beginTurn(conv, 'web:apply');
+    if (first.kind !== 'ready') throw new Error(first.kind);
+    await store.commitTurn(first.turn, session, [{ key: 'k', text: '张三 11010519491231002X' }], 60_000, [
+      { from: 'bot', text: '张三', at: 1 },
+    ]);
+    const erasing = await store.beginTurn(conv, 'web:erase');
+    if (erasing.kind !== 'ready') throw new Error(erasing.kind);
+    expect(await forgetConversation(redis, conv)).toBe(2); // the session and the transcript
+    const lane = (await redis.get(keys.lane(conv)))!;
+    expect(lane).not.toContain('张三');
+    expect(lane.split('\n')[2]).toBe('[]');
+    expect(await redis.pttl(keys.lane(conv))).toBeGreaterThan(0);
+    expect(await store.beginTurn(conv, 'web:apply')).toEqual({ kind: 'duplicate', replies: [] });
+    await store.commitTurn(erasing.turn, session, [{ key: 'k', text: '已删除' }], 60_000);
+    expect(await store.beginTurn(conv, 'web:erase')).toEqual({
+      kind: 'duplicate',
+      replies: [{ key: 'k', text: '已删除' }],
+    });
   });
 
   it('gives distinct keys distinct ids (property)', () => {
     fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.string({ minLength: 12, maxLength: 80 }), { minLength: 2, maxLength: 64 }),
-        (ids) => {
-          const seen = ids.map(seenId);
-          expect(new Set(seen).size).toBe(ids.length);
-          for (const id of seen) expect(id).toMatch(/^[\w-]{12}$/);
-          expect(ids.map(seenId)).toEqual(seen);
+      fc.property(fc.uniqueArray(fc.string({ maxLength: 80 }), { minLength: 2, maxLength: 64 }), (ids) => {
+        const seen = ids.map(seenId);
+        expect(new Set(seen).size).toBe(ids.length);
+        for (const id of seen) expect(id).toMatch(/^[\w-]{12}$/);
+        expect(ids.map(seenId)).toEqual(seen);
+      }),
+    );
+  });
+
+  it('answers exactly the messages among the window latest again, the latest with its replies (property)', async () => {
+    const limit = 3;
+    const store = new RedisSessionStore(redis, { seenLimit: limit });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'web:' + 'x'.repeat(36)), { maxLength: 14 }),
+        async (sent) => {
+          const conv = `web:${uniqueUser('window')}`;
+          const committed: string[] = [];
+          for (const key of sent) {
+            const start = await store.beginTurn(conv, key);
+            const window = committed.slice(-limit);
+            if (window.includes(key)) {
+              const replies = key === committed.at(-1) ? [{ key: 'k', text: key }] : [];
+              expect(start).toEqual({ kind: 'duplicate', replies });
+            } else {
+              expect(start.kind).toBe('ready');
+              if (start.kind !== 'ready') return;
+              expect(start.turn.seq).toBe(committed.length + 1);
+              await store.commitTurn(start.turn, session, [{ key: 'k', text: key }], 60_000);
+              committed.push(key);
+            }
+          }
         },
       ),
+      { numRuns: 40 },
     );
   });
 });
