@@ -1,8 +1,8 @@
 /**
- * `node --import tsx bench/store-turns.ts [redis-url] [turns-per-conversation]`
+ * `node --import tsx bench/store-turns.ts [redis-url] [turns-per-conversation] [conversations]`
  *
  * What the Redis session store costs the client for a turn's start and commit, alone: 64
- * conversations at once, each taking turns with a realistic session (a personal application in
+ * conversations at once (or as many as given, each from its first turn, as many of them at once), each taking turns with a realistic session (a personal application in
  * progress), one reply the catalog rendered with a button (kept as its recipe, as kefu runs it), a
  * message id as the web page makes it (a UUID), and the turn's two transcript lines. Reports the process's
  * CPU time (user + system) per turn over five rounds after a warm-up; pin it to one core
@@ -17,7 +17,7 @@ import { RedisSessionStore } from '../src/store/redis-session-store.js';
 
 const url = process.argv[2] ?? 'redis://127.0.0.1:6379';
 const turnsEach = Number(process.argv[3] ?? 300);
-const CONVERSATIONS = 64;
+const CONVERSATIONS = Number(process.argv[4] ?? 64);
 
 const redis = createRedis(url);
 const catalog = await Catalog.load();

@@ -110,14 +110,19 @@ const STORED_DEFAULTS = { status: 'active', historyValue: {}, children: {} } as 
  * puts them back, and reads the full form as well.
  */
 export function storedSnapshot(snapshot: ConversationSnapshot): unknown {
-  const full = persist(snapshot) as Record<string, unknown>;
+  if (Object.keys(snapshot.children).length > 0) return persist(snapshot);
+  // Built straight from the snapshot, in `persist`'s key order: this runs every turn.
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(full)) {
-    if (value === undefined) continue;
-    if (key === 'status' && value === STORED_DEFAULTS.status) continue;
-    if ((key === 'historyValue' || key === 'children') && Object.keys(value as object).length === 0) continue;
-    out[key] = value;
+  if (snapshot.status !== STORED_DEFAULTS.status) out.status = snapshot.status;
+  if (snapshot.output !== undefined) out.output = snapshot.output;
+  if (snapshot.error !== undefined) out.error = snapshot.error;
+  out.value = snapshot.value;
+  const history = serializeHistoryValue(snapshot.historyValue);
+  for (const _ in history) {
+    out.historyValue = history;
+    break;
   }
+  out.context = snapshot.context;
   return out;
 }
 
