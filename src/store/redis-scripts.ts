@@ -18,13 +18,15 @@ local function now()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
--- {seq, served, holderUntil, count, windowEnd, tail}: tail is "\\n<ids>\\n<replies>", kept as read.
+-- {seq, served, holderUntil, count, windowEnd, tail}: tail is "\\n<ids>\\n<replies>", kept as read. A lane
+-- that is not in this shape (written by hand, or by a version to come) reads as none: the
+-- conversation starts a new one rather than failing every turn until it expires.
 local function readLane(key)
   local raw = redis.call('GET', key)
   if not raw then return nil end
-  local nl = string.find(raw, '\\n', 1, true)
-  local a, b, c, d, e = string.match(string.sub(raw, 1, nl - 1), '^(%d+) (%d+) (%d+) (%d+) (%d+)$')
-  return {tonumber(a), tonumber(b), tonumber(c), tonumber(d), tonumber(e), string.sub(raw, nl)}
+  local a, b, c, d, e, tail = string.match(raw, '^(%d+) (%d+) (%d+) (%d+) (%d+)(\\n[%w_-]*\\n.*)$')
+  if not tail then return nil end
+  return {tonumber(a), tonumber(b), tonumber(c), tonumber(d), tonumber(e), tail}
 end
 local function writeLane(key, lane, ttl)
   local head = string.format('%d %d %d %d %d', lane[1], lane[2], lane[3], lane[4], lane[5])

@@ -198,6 +198,21 @@ describe('RedisSessionStore dedupe window', () => {
     if (start.kind === 'ready') expect(start.turn.seq).toBe(1);
   });
 
+  it('starts a new lane over one it cannot read, rather than failing every turn until it expires', async () => {
+    const store = new RedisSessionStore(redis);
+    const conv = `web:${uniqueUser()}`;
+    for (const junk of ['not a lane', '3 2 0 0 0', '3 2 0 0 0\nshort id!\n[]']) {
+      await redis.set(keys.lane(conv), junk, 'PX', 60_000);
+      const start = await store.beginTurn(conv, `web:after-${junk}`);
+      expect(start.kind, junk).toBe('ready');
+      if (start.kind === 'ready') {
+        expect(start.turn.seq).toBe(1);
+        await store.commitTurn(start.turn, session, [{ key: 'k', text: 'ok' }], 60_000);
+      }
+      expect((await redis.get(keys.lane(conv)))!.split('\n')[0]).toMatch(/^1 1 0 /);
+    }
+  });
+
   it('erasure empties the latest answer and keeps the numbers, so the erasing turn still commits', async () => {
     const store = new RedisSessionStore(redis);
     const conv = `web:${uniqueUser()}`;
