@@ -3,6 +3,7 @@
  * baseline, when built) against one real redis-server on loopback, plus redis-benchmark for the
  * physical limit. Prints a report and writes the figures to bench/results/.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +166,11 @@ interface TargetFigures {
     /** One finished conversation: its state (session, turn lane, dedupe) and its message history (outbox, transcript). */
     sampleStateBytes: number;
     sampleHistoryBytes: number;
+    /**
+     * The same application held by a customer whose id is as long as the web page's (`web-` and a UUID,
+     * 40 characters): every key name holds it, so real ids cost more than the load's short ones.
+     */
+    pageIdConversationBytes: number;
   };
 }
 
@@ -377,6 +383,21 @@ async function benchTarget(
           sampleKeys[key] = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
         }
         const db0 = (await info(redis)).get('keyspace')?.get('db0') ?? '';
+        // One more application, from a customer with an id as long as the web page's.
+        const pagePrefix = `web-${randomUUID().slice(0, 34)}`;
+        await runLoad({
+          ...common,
+          scenarios: [APPLICATION_SCENARIOS[0]!],
+          maxTurns: APPLICATION_SCENARIOS[0]!.steps.length,
+          mode: 'closed',
+          concurrency: 1,
+          userPrefix: pagePrefix,
+          durationMs: 10_000,
+        });
+        let pageIdConversationBytes = 0;
+        for (const key of await redis.keys(spec.keyPattern(`${pagePrefix}-0`))) {
+          pageIdConversationBytes += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+        }
         const history = Object.entries(sampleKeys).filter(([k]) => /:(outbox|transcript)$/.test(k));
         const sum = (xs: [string, number][]) => xs.reduce((a, [, v]) => a + v, 0);
         figures.memory = {
@@ -386,11 +407,13 @@ async function benchTarget(
           sampleKeys,
           sampleHistoryBytes: sum(history),
           sampleStateBytes: sum(Object.entries(sampleKeys)) - sum(history),
+          pageIdConversationBytes,
         };
         say(
           `${name} memory: ${figures.memory.bytesPerSession.toFixed(0)} B of Redis per idle conversation over ${sessions} conversations, ` +
             `${figures.memory.keysPerSession.toFixed(1)} keys each; one finished conversation: state ${figures.memory.sampleStateBytes} B, ` +
-            `history ${figures.memory.sampleHistoryBytes} B ${JSON.stringify(sampleKeys)}`,
+            `history ${figures.memory.sampleHistoryBytes} B ${JSON.stringify(sampleKeys)}; ` +
+            `with a 40-character id like the web page's: ${pageIdConversationBytes} B`,
         );
       }
     } finally {
