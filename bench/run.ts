@@ -14,7 +14,7 @@ import { startRedisServer } from '../test/support/redis-server.js';
 import { runLoad, type LoadResult } from './load.js';
 import { CLOCK_TICKS, PAGE_SIZE, redisBenchmark, sampleTree, startServer, type ServerUnderTest } from './processes.js';
 import { startRedisProxy } from './redis-proxy.js';
-import { APPLICATION_SCENARIOS, INFO_SCENARIOS, type Scenario } from './scenarios.js';
+import { APPLICATION_SCENARIOS, BENCH_MIX, turnsPerConversation as averageTurns, type Scenario } from './scenarios.js';
 import {
   callDelta,
   commandCalls,
@@ -81,14 +81,8 @@ const workerCounts = flags.workers
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
-// Half the customers apply (a YD ticket each), half ask for information (zh-CN and en).
-const scenarios: Scenario[] = [
-  APPLICATION_SCENARIOS[0]!,
-  INFO_SCENARIOS[0]!,
-  APPLICATION_SCENARIOS[0]!,
-  INFO_SCENARIOS[1]!,
-];
-const turnsPerConversation = scenarios.reduce((s, c) => s + c.steps.length, 0) / scenarios.length;
+const scenarios: Scenario[] = [...BENCH_MIX];
+const turnsPerConversation = averageTurns(scenarios);
 
 /** Every simulated customer comes from 127.0.0.1: the per-address limit would refuse them (per-user stays). */
 const SERVER_ENV = { RATE_LIMIT_IP_PER_MINUTE: '0' };
@@ -378,10 +372,7 @@ async function benchTarget(
         const used = infoNumber(await info(redis), 'memory', 'used_memory');
         const sessions = await countSessions(redis);
         const sampleUser = `max-w${workers}-0`;
-        const sampleKeys: Record<string, number> = {};
-        for (const key of await redis.keys(spec.keyPattern(sampleUser))) {
-          sampleKeys[key] = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
-        }
+        const sampleKeys = await keysMemory(redis, spec.keyPattern(sampleUser));
         const db0 = (await info(redis)).get('keyspace')?.get('db0') ?? '';
         // One more application, from a customer with an id as long as the web page's.
         const pagePrefix = `web-${randomUUID().slice(0, 34)}`;
@@ -394,12 +385,11 @@ async function benchTarget(
           userPrefix: pagePrefix,
           durationMs: 10_000,
         });
-        let pageIdConversationBytes = 0;
-        for (const key of await redis.keys(spec.keyPattern(`${pagePrefix}-0`))) {
-          pageIdConversationBytes += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
-        }
         const history = Object.entries(sampleKeys).filter(([k]) => /:(outbox|transcript)$/.test(k));
         const sum = (xs: [string, number][]) => xs.reduce((a, [, v]) => a + v, 0);
+        const pageIdConversationBytes = sum(
+          Object.entries(await keysMemory(redis, spec.keyPattern(`${pagePrefix}-0`))),
+        );
         figures.memory = {
           sessions,
           bytesPerSession: (used - emptyMemory) / Math.max(1, sessions),
@@ -452,6 +442,15 @@ async function sweep(
     if (r.errors > 0) say(`${name} sweep, ${customers} customers: ${r.errors} errors, e.g. ${r.errorSamples[0]}`);
   }
   return levels;
+}
+
+/** `MEMORY USAGE` of each key matching `pattern`. */
+async function keysMemory(redis: Redis, pattern: string): Promise<Record<string, number>> {
+  const usage: Record<string, number> = {};
+  for (const key of await redis.keys(pattern)) {
+    usage[key] = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+  }
+  return usage;
 }
 
 /** Conversations held in Redis: one session key each (kefu) or one conversation-state key (baseline). */

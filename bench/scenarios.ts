@@ -66,3 +66,15 @@ export const INFO_SCENARIOS: Scenario[] = [
 export function scenarioFor(i: number, scenarios: readonly Scenario[]): Scenario {
   return scenarios[i % scenarios.length]!;
 }
+
+/** The bench's mix: half the customers apply (a YD ticket each), half ask for information (zh-CN and en). */
+export const BENCH_MIX: readonly Scenario[] = [
+  APPLICATION_SCENARIOS[0]!,
+  INFO_SCENARIOS[0]!,
+  APPLICATION_SCENARIOS[0]!,
+  INFO_SCENARIOS[1]!,
+];
+
+/** Turns in an average conversation of `scenarios`. */
+export const turnsPerConversation = (scenarios: readonly Scenario[]): number =>
+  scenarios.reduce((s, c) => s + c.steps.length, 0) / scenarios.length;

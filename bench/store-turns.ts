@@ -2,10 +2,12 @@
  * `node --import tsx bench/store-turns.ts [redis-url] [turns-per-conversation] [conversations]`
  *
  * What the Redis session store costs the client for a turn's start and commit, alone: 64
- * conversations at once (or as many as given, each from its first turn, as many of them at once), each taking turns with a realistic session (a personal application in
- * progress), one reply the catalog rendered with a button (kept as its recipe, as kefu runs it), a
- * message id as the web page makes it (a UUID), and the turn's two transcript lines. Reports the process's
- * CPU time (user + system) per turn over five rounds after a warm-up; pin it to one core
+ * conversations at once (or as many as the third argument says: 2048 of 9 turns each keeps their
+ * lanes as short as the bench's), each taking turns with a realistic session (a personal
+ * application in progress), one reply the catalog rendered with a button (kept as its recipe, as
+ * kefu runs it), a message id as the web page makes it (a UUID), and the turn's two transcript
+ * lines. Reports the process's CPU time (user + system) per turn over five rounds after a
+ * warm-up; pin it to one core
  * (`taskset -c 0`) and keep redis-server on the other for steadier figures. Needs a running
  * redis-server (default redis://127.0.0.1:6379); it writes keys under `kefu:{web:store-turns-*}`.
  */

@@ -54,10 +54,10 @@ export function eraseEffects(d: EraseDeps): Pick<EffectHandlers, 'erasePersonalD
   return {
     async erasePersonalData(_params, ctx) {
       // The conversation's keys go while the user's tickets are read, then the closed ones are
-      // rewritten together, each from the version just read: two round trips in all.
-      const [keysErased, , listed] = await Promise.all([
-        d.redis ? forgetConversation(d.redis, ctx.conversationId) : 0,
-        d.outbox.delete(ctx.conversationId),
+      // rewritten together, each from the version just read: two round trips in all. With Redis
+      // the script deletes the outbox and transcript too; the embedded outbox is its own.
+      const [keysErased, listed] = await Promise.all([
+        d.redis ? forgetConversation(d.redis, ctx.conversationId) : d.outbox.delete(ctx.conversationId).then(() => 0),
         d.tickets.listByUser(ctx.channel, ctx.userId),
       ]);
       const closed = listed.filter((t) => CLOSED.has(t.status));

@@ -28,19 +28,24 @@ local function readLane(key)
   if not tail then return nil end
   return {tonumber(a), tonumber(b), tonumber(c), tonumber(d), tonumber(e), tail}
 end
+-- With no ttl the lane keeps the one it has.
 local function writeLane(key, lane, ttl)
-  local head = string.format('%d %d %d %d %d', lane[1], lane[2], lane[3], lane[4], lane[5])
-  redis.call('SET', key, head .. lane[6], 'PX', ttl)
+  local value = string.format('%d %d %d %d %d', lane[1], lane[2], lane[3], lane[4], lane[5]) .. lane[6]
+  if ttl then redis.call('SET', key, value, 'PX', ttl) else redis.call('SET', key, value, 'KEEPTTL') end
+end
+-- Where a lane's tail ends its ids: the newline before the latest answer.
+local function idsEnd(tail)
+  return string.find(tail, '\\n', 2, true)
 end
 -- The replies to answer a message the window holds again with, or false.
 local function seen(tail, id)
-  local idsEnd = string.find(tail, '\\n', 2, true)
+  local stop = idsEnd(tail)
   local from = 2
   while true do
     local at = string.find(tail, id, from, true)
-    if not at or at >= idsEnd then return false end
+    if not at or at >= stop then return false end
     if (at - 2) % 12 == 0 then
-      if at + 12 == idsEnd then return string.sub(tail, idsEnd + 1) end
+      if at + 12 == stop then return string.sub(tail, stop + 1) end
       return '[]'
     end
     from = at + 1
@@ -134,7 +139,7 @@ local first = 10
 local lastReply = first + tonumber(ARGV[4]) - 1
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 local tail = lane[6]
-local ids = string.sub(tail, 2, string.find(tail, '\\n', 2, true) - 1) .. ARGV[6]
+local ids = string.sub(tail, 2, idsEnd(tail) - 1) .. ARGV[6]
 local keep = tonumber(ARGV[7]) * 12
 if #ids > keep then ids = string.sub(ids, -keep) end
 lane[2] = mySeq
@@ -176,11 +181,11 @@ return 0
 
 /** KEYS: lane, then keys to delete. Erasure: the keys go, and the latest answer (it may quote the user) becomes
  * an empty one; the lane's numbers stay, as the erasing turn still has to commit. Returns how many keys went. */
-export const FORGET_CONVERSATION = `
-local raw = redis.call('GET', KEYS[1])
-if raw then
-  local idsEnd = string.find(raw, '\\n', string.find(raw, '\\n', 1, true) + 1, true)
-  redis.call('SET', KEYS[1], string.sub(raw, 1, idsEnd) .. '[]', 'KEEPTTL')
+export const FORGET_CONVERSATION = `${LANE}
+local lane = readLane(KEYS[1])
+if lane then
+  lane[6] = string.sub(lane[6], 1, idsEnd(lane[6])) .. '[]'
+  writeLane(KEYS[1], lane)
 end
 return redis.call('DEL', unpack(KEYS, 2))
 `;
