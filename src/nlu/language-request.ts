@@ -1,7 +1,7 @@
-import * as OpenCC from 'opencc-js';
 import type { Recognizer, Understanding } from '../core/nlu.js';
 import { isEraseRequest } from './erase-request.js';
-import { lastOne, nfkc, simplify } from './normalize.js';
+import { nfkc, simplify } from './normalize.js';
+import { hasSimplifiedCharacter } from './simplified-only.js';
 
 type Lang = NonNullable<Understanding['languageRequest']>;
 
@@ -30,8 +30,6 @@ export function languageRequestOf(text: string): Lang | undefined {
   return undefined;
 }
 
-let toTraditional: ((s: string) => string) | undefined;
-const convertToTraditional = lastOne((s) => (toTraditional ??= OpenCC.Converter({ from: 'cn', to: 'tw' }))(s));
 const CJK = /[\u3400-\u9fff]/;
 const LATIN_WORD = /[a-z]{2,}/gi;
 
@@ -43,7 +41,7 @@ export function confidentLocaleOf(raw: string): Lang | undefined {
   const text = nfkc(raw);
   if (CJK.test(text)) {
     if (simplify(text) !== text) return 'zh-TW';
-    return convertToTraditional(text) !== text ? 'zh-CN' : undefined;
+    return hasSimplifiedCharacter(text) ? 'zh-CN' : undefined;
   }
   return twoLatinWords(text) ? 'en' : undefined;
 }

@@ -1,13 +1,20 @@
+import fc from 'fast-check';
 import * as OpenCC from 'opencc-js';
+import { ConverterFactory } from 'opencc-js/core';
+import STCharacters from 'opencc-js/dict/STCharacters';
+import TWVariants from 'opencc-js/dict/TWVariants';
 import { describe, expect, it } from 'vitest';
 import { dataPath, readIntentFile } from '../../src/nlu/dataset.js';
 import { extractEntities } from '../../src/nlu/entities.js';
 import { confidentLocaleOf, languageRequestOf } from '../../src/nlu/language-request.js';
 import { lastOne, normalize, simplify } from '../../src/nlu/normalize.js';
+import { hasSimplifiedCharacter } from '../../src/nlu/simplified-only.js';
 
 // The straightforward forms the fast ones replace: every step on every call.
 const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
-const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+// Simplified to Taiwan's script character by character: OpenCC's own engine on its character
+// tables, without the phrase table.
+const toTraditionalByCharacter = ConverterFactory([STCharacters], [TWVariants]);
 function referenceNormalize(raw: string) {
   const nfkc = raw.normalize('NFKC').toLowerCase();
   const simplified = /[\u3400-\u9fff\uf900-\ufaff]/.test(nfkc) ? toSimplified(nfkc) : nfkc;
@@ -22,7 +29,7 @@ function referenceConfidentLocale(raw: string) {
   const text = raw.normalize('NFKC');
   if (/[\u3400-\u9fff]/.test(text)) {
     if (toSimplified(text) !== text) return 'zh-TW';
-    return toTraditional(text) !== text ? 'zh-CN' : undefined;
+    return toTraditionalByCharacter(text) !== text ? 'zh-CN' : undefined;
   }
   return (text.match(/[a-z]{2,}/gi) ?? []).length >= 2 ? 'en' : undefined;
 }
@@ -58,6 +65,30 @@ describe('normalisation', () => {
           : text.normalize('NFKC'),
       );
     }
+  });
+
+  it('finds a simplified character exactly where character-by-character conversion changes the text', () => {
+    const dictionaryCharacters = [
+      ...new Set([...`${STCharacters}${TWVariants}`].filter((c) => c !== ' ' && c !== '|')),
+    ];
+    const character = fc.oneof(
+      fc.constantFrom(...dictionaryCharacters),
+      fc.integer({ min: 0x3400, max: 0x9fff }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('a', '1', ' ', '。', '😀', '\ud800'),
+    );
+    fc.assert(
+      fc.property(fc.array(character, { maxLength: 12 }), (chars) => {
+        const text = chars.join('');
+        expect(hasSimplifiedCharacter(text)).toBe(toTraditionalByCharacter(text) !== text);
+      }),
+      { numRuns: 2000 },
+    );
+    // Phrase context is not consulted: every character here is also traditional.
+    expect(hasSimplifiedCharacter('周末上不上班')).toBe(false);
+    expect(OpenCC.Converter({ from: 'cn', to: 'tw' })('周末上不上班')).toBe('週末上不上班');
+    expect(confidentLocaleOf('这个怎么办')).toBe('zh-CN');
+    expect(confidentLocaleOf('這個怎麼辦')).toBe('zh-TW');
+    expect(confidentLocaleOf('你好')).toBeUndefined();
   });
 
   it('remembers only the last answer', () => {
