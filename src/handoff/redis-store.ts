@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { HandoffEndReason } from '../core/effect.js';
 import type { Intent } from '../core/nlu.js';
+import { appendCapped } from '../store/capped-list.js';
 import { LeanScript } from '../store/lean-script.js';
 import { keys, TRANSCRIPT_TTL_MS } from '../store/redis-keys.js';
 import { HISTORY_LIMIT, ofChannels } from '../store/outbox-store.js';
@@ -192,17 +193,15 @@ export class RedisHandoffStore implements HandoffStore {
     if (entries.length === 0) return;
     const key = k.transcript(conversationId);
     const history = ofChannels(this.o.historyChannels ?? [], conversationId);
-    await this.redis
-      .multi()
-      .rpush(
-        key,
-        ...entries.map((e) =>
-          history && e.from === 'agent' ? agentLineJson(e.agent ?? '', e.text, e.at, e.locale) : lineJson(e),
-        ),
-      )
-      .ltrim(key, -(history ? HISTORY_LIMIT : this.o.transcriptLimit), -1)
-      .pexpire(key, TRANSCRIPT_TTL_MS)
-      .exec();
+    await appendCapped(
+      this.redis,
+      key,
+      entries.map((e) =>
+        history && e.from === 'agent' ? agentLineJson(e.agent ?? '', e.text, e.at, e.locale) : lineJson(e),
+      ),
+      history ? HISTORY_LIMIT : this.o.transcriptLimit,
+      TRANSCRIPT_TTL_MS,
+    );
   }
 
   async transcript(conversationId: string): Promise<TranscriptEntry[]> {

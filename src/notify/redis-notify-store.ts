@@ -47,27 +47,40 @@ for i = 2, #ARGV do redis.call('HINCRBY', KEYS[2], ARGV[i], 1) end
 return 1
 `;
 
+/** KEYS: due, data, claims. ARGV: id, timer JSON, due time. (Re)schedules a timer, unclaimed. */
+const SCHEDULE = `
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1
+`;
+
+/** KEYS: due, data, claims. ARGV: id. Removes a timer; 1 if it was scheduled. */
+const CANCEL = `
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return removed
+`;
+
 // EVALSHA with the arguments encoded once (src/store/lean-script.ts), not the source every call.
 const claimScript = new LeanScript(CLAIM, 3);
 const ackScript = new LeanScript(ACK, 3);
 const countOnceScript = new LeanScript(COUNT_ONCE, 2);
+// Scripts, not MULTI, for what a ticket does: see src/store/capped-list.ts on ioredis Pipelines.
+const scheduleScript = new LeanScript(SCHEDULE, 3);
+const cancelScript = new LeanScript(CANCEL, 3);
 
 /** Timers in a sorted set (score = due time) with an atomic Lua claim; once-keys, counters, dead letters. */
 export class RedisNotifyStore implements TimerStore, NotifyStore {
   constructor(private readonly redis: Redis) {}
 
   async schedule(timer: TimerRecord): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(DATA, timer.id, JSON.stringify(timer))
-      .hdel(CLAIMS, timer.id)
-      .zadd(DUE, timer.at, timer.id)
-      .exec();
+    await scheduleScript.call(this.redis, [DUE, DATA, CLAIMS], [timer.id, JSON.stringify(timer), timer.at]);
   }
 
   async cancel(id: string): Promise<boolean> {
-    const res = await this.redis.multi().zrem(DUE, id).hdel(DATA, id).hdel(CLAIMS, id).exec();
-    return Number(res?.[0]?.[1] ?? 0) > 0;
+    return (await cancelScript.call<number>(this.redis, [DUE, DATA, CLAIMS], [id])) > 0;
   }
 
   async claimDue(now: number, limit: number, leaseUntil: number, token: string): Promise<TimerRecord[]> {

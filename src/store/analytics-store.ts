@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LeanScript } from './lean-script.js';
 
 /**
  * Daily analytics: counters, satisfaction scores and misunderstood messages per day (China
@@ -159,6 +160,30 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
   }
 }
 
+// Scripts, not MULTI: see src/store/capped-list.ts on ioredis Pipelines. KEYS: the day's key.
+/** ARGV: ttlMs, name, n, name, n... */
+const incrementScript = new LeanScript(
+  `for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1`,
+  1,
+);
+/** ARGV: ttlMs, surveyId, score. */
+const surveyScript = new LeanScript(
+  `redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1`,
+  1,
+);
+/** ARGV: ttlMs, count, text, how many texts a day keeps. */
+const misunderstoodScript = new LeanScript(
+  `redis.call('ZINCRBY', KEYS[1], ARGV[2], ARGV[3])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[4]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1`,
+  1,
+);
+
 /**
  * Per day: a hash of counters, a hash surveyId -> score, a sorted set of misunderstood messages.
  * Keys carry the `{analytics}` hash tag: the few writes of a turn go to one Cluster slot, and a
@@ -184,25 +209,20 @@ export class RedisAnalyticsStore implements AnalyticsStore {
 
   async increment(at: number, counters: Record<string, number>): Promise<void> {
     const key = this.key('c', analyticsDay(at));
-    const tx = this.redis.multi();
-    for (const [name, n] of Object.entries(counters)) tx.hincrby(key, name, n);
-    await tx.pexpire(key, this.ttlMs).exec();
+    const args: (string | number)[] = [this.ttlMs];
+    for (const [name, n] of Object.entries(counters)) args.push(name, n);
+    await incrementScript.call(this.redis, [key], args);
   }
 
   async survey(at: number, surveyId: string, score: number): Promise<void> {
     const key = this.key('s', analyticsDay(at));
-    await this.redis.multi().hset(key, surveyId, score).pexpire(key, this.ttlMs).exec();
+    await surveyScript.call(this.redis, [key], [this.ttlMs, surveyId, score]);
   }
 
   async misunderstood(at: number, text: string, count = 1): Promise<void> {
     const key = this.key('m', analyticsDay(at));
-    await this.redis
-      .multi()
-      .zincrby(key, count, text)
-      // Keep the most frequent; a new message (score 1) is what goes when the day is full.
-      .zremrangebyrank(key, 0, -this.o.misunderstoodPerDay - 1)
-      .pexpire(key, this.ttlMs)
-      .exec();
+    // Keep the most frequent; a new message (score 1) is what goes when the day is full.
+    await misunderstoodScript.call(this.redis, [key], [this.ttlMs, count, text, this.o.misunderstoodPerDay]);
   }
 
   async waitStarted(conversationId: string, at: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ChannelId, OutboundMessage } from '../core/message.js';
+import { appendCapped } from './capped-list.js';
 import { TRANSCRIPT_TTL_MS, keys } from './redis-keys.js';
 import {
   datedBatch,
@@ -77,25 +78,21 @@ export class RedisOutboxStore implements OutboxStore {
 
   async append(conversationId: string, messages: OutboundMessage[], at: number): Promise<void> {
     if (messages.length === 0) return;
-    const key = keys.transcript(conversationId);
-    await this.redis
-      .multi()
-      .rpush(
-        key,
-        ...datedBatch(messages.map((m) => ({ json: sentLineJson(replyJson(m, this.render !== undefined), at), at }))),
-      )
-      .ltrim(key, -HISTORY_LIMIT, -1)
-      .pexpire(key, TRANSCRIPT_TTL_MS)
-      .exec();
+    await appendCapped(
+      this.redis,
+      keys.transcript(conversationId),
+      datedBatch(messages.map((m) => ({ json: sentLineJson(replyJson(m, this.render !== undefined), at), at }))),
+      HISTORY_LIMIT,
+      TRANSCRIPT_TTL_MS,
+    );
   }
 
   async list(conversationId: string, afterIndex = 0): Promise<SentMessage[]> {
-    const [[oldErr, before], [err, lines]] = (await this.redis
-      .multi()
-      .lrange(keys.outbox(conversationId), 0, -1)
-      .lrange(keys.transcript(conversationId), 0, -1)
-      .exec()) as [[Error | null, string[]], [Error | null, string[]]];
-    if (oldErr ?? err) throw oldErr ?? err;
+    // Two reads, not a MULTI (see appendCapped): nothing writes the outbox list any more.
+    const [before, lines] = await Promise.all([
+      this.redis.lrange(keys.outbox(conversationId), 0, -1),
+      this.redis.lrange(keys.transcript(conversationId), 0, -1),
+    ]);
     // The page polls every few seconds for what is new: lines before `afterIndex` are counted by how
     // their JSON starts (the stores write the fields in that order), not parsed or rendered.
     const sent: SentMessage[] = [];
