@@ -3,7 +3,7 @@ import { EFFECT_TYPES, type Effect } from '../core/effect.js';
 import type { ConversationEvent, ConversationInput } from '../core/event.js';
 import type { NluContext } from '../core/nlu.js';
 import { CONVERSATION_MACHINE_VERSION, conversationMachine } from '../../dialogs/conversation.js';
-import type { StateMeta } from '../../dialogs/setup.js';
+import type { ConversationContext, StateMeta } from '../../dialogs/setup.js';
 
 export type ConversationSnapshot = ReturnType<typeof conversationMachine.resolveState>;
 
@@ -50,10 +50,17 @@ export function startConversation(input: ConversationInput): { snapshot: Convers
  * Restore a persisted snapshot. Returns undefined when it was written by another machine
  * version or no longer resolves (states renamed by a deploy): the caller restarts politely.
  */
-export function restoreConversation(persisted: unknown, version: number): ConversationSnapshot | undefined {
+export function restoreConversation(
+  persisted: unknown,
+  version: number,
+  known?: KnownContext,
+): ConversationSnapshot | undefined {
   if (version !== CONVERSATION_MACHINE_VERSION || persisted === null || typeof persisted !== 'object') return undefined;
   try {
-    const full: unknown = { ...STORED_DEFAULTS, ...persisted };
+    const full: Record<string, unknown> = { ...STORED_DEFAULTS, ...persisted };
+    if (known && typeof full.context === 'object' && full.context !== null) {
+      full.context = { ...contextFromId(known), ...full.context };
+    }
     const snapshot = conversationMachine.resolveState(full as Parameters<typeof conversationMachine.resolveState>[0]);
     return snapshot.status === 'active' ? snapshot : undefined;
   } catch {
@@ -109,7 +116,7 @@ const STORED_DEFAULTS = { status: 'active', historyValue: {}, children: {} } as 
  * values (a live conversation, no history states remembered, no children); `restoreConversation`
  * puts them back, and reads the full form as well.
  */
-export function storedSnapshot(snapshot: ConversationSnapshot): unknown {
+export function storedSnapshot(snapshot: ConversationSnapshot, known?: KnownContext): unknown {
   if (Object.keys(snapshot.children).length > 0) return persist(snapshot);
   // Built straight from the snapshot, in `persist`'s key order: this runs every turn.
   const out: Record<string, unknown> = {};
@@ -122,8 +129,40 @@ export function storedSnapshot(snapshot: ConversationSnapshot): unknown {
     out.historyValue = history;
     break;
   }
-  out.context = snapshot.context;
+  out.context = known ? withoutKnown(snapshot.context, known) : snapshot.context;
   return out;
+}
+
+/** What the session record already says besides the snapshot: its conversation and locale. */
+export interface KnownContext {
+  conversationId: string;
+  locale: string;
+}
+
+/** The context fields a conversation id `channel:userId` and the record's locale give back. */
+function contextFromId(known: KnownContext): Partial<ConversationContext> {
+  const colon = known.conversationId.indexOf(':');
+  return {
+    channel: known.conversationId.slice(0, colon) as ConversationContext['channel'],
+    userId: known.conversationId.slice(colon + 1),
+    locale: known.locale as ConversationContext['locale'],
+  };
+}
+
+/**
+ * The context without what `contextFromId` gives back exactly: channel and user id when the
+ * conversation id is made of them, the locale when the record holds the same. With a web page's
+ * 40-character user id that is about 90 bytes of every stored session.
+ */
+function withoutKnown(context: ConversationContext, known: KnownContext): Partial<ConversationContext> {
+  const { channel, userId, locale, ...rest } = context;
+  const out: Partial<ConversationContext> = {};
+  if (`${channel}:${userId}` !== known.conversationId) {
+    out.channel = channel;
+    out.userId = userId;
+  }
+  if (locale !== known.locale) out.locale = locale;
+  return Object.assign(out, rest);
 }
 
 /** xstate's own form of the history: the ids of the state nodes each history state remembers. */

@@ -207,7 +207,7 @@ export class Runtime {
   ): Promise<OutboundMessage[]> {
     const text = turnOf.text;
     try {
-      const restored = session ? this.restore(session) : undefined;
+      const restored = session ? this.restore(session, turn.conversationId) : undefined;
       let snapshot: ConversationSnapshot;
       const effects: Effect[] = [];
       if (restored) {
@@ -260,7 +260,7 @@ export class Runtime {
       const lastButtons = said.findLast((r) => r.quickReplies?.length)?.quickReplies;
       const record: SessionRecord = {
         machineVersion: CONVERSATION_MACHINE_VERSION,
-        snapshot: storedSnapshot(snapshot),
+        snapshot: storedSnapshot(snapshot, { conversationId: turn.conversationId, locale }),
         locale,
         turns: turnOf.turns ?? session?.turns ?? 0,
         updatedAt: this.o.clock.now(),
@@ -324,11 +324,11 @@ export class Runtime {
   }
 
   /** The conversation a stored session holds, or undefined when it must start again. */
-  private restore(session: SessionRecord): ConversationSnapshot | undefined {
+  private restore(session: SessionRecord, conversationId: string): ConversationSnapshot | undefined {
     const persisted = session.snapshot;
     const live = typeof persisted === 'object' && persisted !== null ? this.live.get(persisted) : undefined;
     if (live && session.machineVersion === CONVERSATION_MACHINE_VERSION) return live;
-    return restoreConversation(persisted, session.machineVersion);
+    return restoreConversation(persisted, session.machineVersion, { conversationId, locale: session.locale });
   }
 
   /** What an effect handler is told about the turn (a method, not a closure per turn: it is rarely needed). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Kefu } from '../../src/main.js';
 import { keys } from '../../src/store/redis-keys.js';
@@ -12,9 +13,8 @@ describe('a finished application at rest in Redis', () => {
   });
   afterAll(async () => kefu.close());
 
-  it('is three keys: the session, the turn lane and the message history; its state well within 1 kB', async () => {
-    const userId = uniqueUser('rest');
-    const conv = `web:${userId}`;
+  /** The bench's application, from its greeting to its goodbye, every answer checked. */
+  async function apply(userId: string): Promise<void> {
     const scenario = APPLICATION_SCENARIOS[0]!;
     for (const step of scenario.steps) {
       const payload = {
@@ -31,10 +31,16 @@ describe('a finished application at rest in Redis', () => {
           .join('\n'),
       ).toMatch(step.expect);
     }
+  }
+  const usage = async (key: string) => Number(await kefu.redis!.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+
+  it('is three keys: the session, the turn lane and the message history; its state well within 1 kB', async () => {
+    const userId = uniqueUser('rest');
+    const conv = `web:${userId}`;
+    await apply(userId);
     const redis = kefu.redis!;
     const stored = (await redis.keys(`kefu:{${conv}}:*`)).sort();
     expect(stored).toEqual([keys.lane(conv), keys.session(conv), keys.transcript(conv)].sort());
-    const usage = async (key: string) => Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
     const state = (await usage(keys.session(conv))) + (await usage(keys.lane(conv)));
     expect(state).toBeLessThanOrEqual(1024);
     // The lane: every turn's number taken and served, nobody holding, nine message ids, the goodbye.
@@ -42,6 +48,19 @@ describe('a finished application at rest in Redis', () => {
     expect(head).toMatch(/^9 9 0 \d+ \d+$/);
     expect(ids).toHaveLength(9 * 12);
     expect(latest).toContain('root.goodbye');
-    expect(await redis.llen(keys.transcript(conv))).toBeGreaterThanOrEqual(2 * scenario.steps.length);
+    expect(await redis.llen(keys.transcript(conv))).toBeGreaterThanOrEqual(2 * APPLICATION_SCENARIOS[0]!.steps.length);
+  });
+
+  it("with an id as long as the web page's, holds at most 2 KB, the id only in its key names", async () => {
+    const userId = `web-${randomUUID()}`; // as public/chat.js makes them: 40 characters
+    const conv = `web:${userId}`;
+    await apply(userId);
+    const redis = kefu.redis!;
+    const session = (await redis.get(keys.session(conv)))!;
+    expect(session).not.toContain(userId);
+    expect(JSON.parse(session).snapshot.context).not.toHaveProperty('locale');
+    const total =
+      (await usage(keys.session(conv))) + (await usage(keys.lane(conv))) + (await usage(keys.transcript(conv)));
+    expect(total).toBeLessThanOrEqual(2048);
   });
 });

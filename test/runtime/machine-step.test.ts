@@ -88,6 +88,18 @@ describe('machine step', () => {
           snapshot = restoreConversation(JSON.parse(kept), CONVERSATION_MACHINE_VERSION)!;
           expect(snapshot).toBeDefined();
           expect(persist(snapshot)).toStrictEqual(stored);
+          // Without what the record says anyway (conversation id, locale): still the same snapshot.
+          const known = {
+            conversationId: `${c.input.channel}:${c.input.userId}`,
+            locale: next.snapshot.context.locale,
+          };
+          const lean = JSON.parse(JSON.stringify(storedSnapshot(next.snapshot, known))) as { context: object };
+          expect(Object.keys(lean.context).filter((k) => ['channel', 'userId', 'locale'].includes(k))).toEqual([]);
+          expect(persist(restoreConversation(lean, CONVERSATION_MACHINE_VERSION, known)!)).toStrictEqual(stored);
+          // Where the record says otherwise (another conversation id, another locale) the context keeps its own.
+          const other = { conversationId: 'web:someone-else', locale: known.locale === 'en' ? 'zh-CN' : 'en' };
+          const kept2 = JSON.parse(JSON.stringify(storedSnapshot(next.snapshot, other))) as { context: object };
+          expect(persist(restoreConversation(kept2, CONVERSATION_MACHINE_VERSION, other)!)).toStrictEqual(stored);
           // Sessions stored before the shorter form read the same.
           const full = restoreConversation(JSON.parse(JSON.stringify(stored)), CONVERSATION_MACHINE_VERSION)!;
           expect(persist(full)).toStrictEqual(stored);
