@@ -1,6 +1,7 @@
 import { createActor, type ActionExecutor, type ActorScope } from 'xstate';
 import { EFFECT_TYPES, type Effect } from '../core/effect.js';
 import type { ConversationEvent, ConversationInput } from '../core/event.js';
+import type { Locale } from '../core/message.js';
 import type { NluContext } from '../core/nlu.js';
 import { CONVERSATION_MACHINE_VERSION, conversationMachine } from '../../dialogs/conversation.js';
 import type { ConversationContext, StateMeta } from '../../dialogs/setup.js';
@@ -136,7 +137,7 @@ export function storedSnapshot(snapshot: ConversationSnapshot, known?: KnownCont
 /** What the session record already says besides the snapshot: its conversation and locale. */
 export interface KnownContext {
   conversationId: string;
-  locale: string;
+  locale: Locale;
 }
 
 /** The context fields a conversation id `channel:userId` and the record's locale give back. */
@@ -145,7 +146,7 @@ function contextFromId(known: KnownContext): Partial<ConversationContext> {
   return {
     channel: known.conversationId.slice(0, colon) as ConversationContext['channel'],
     userId: known.conversationId.slice(colon + 1),
-    locale: known.locale as ConversationContext['locale'],
+    locale: known.locale,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   step,
   CONVERSATION_MACHINE_VERSION,
   type ConversationSnapshot,
+  type KnownContext,
 } from '../../src/runtime/machine-step.js';
 import { conversationMachine } from '../../dialogs/conversation.js';
 
@@ -97,7 +98,10 @@ describe('machine step', () => {
           expect(Object.keys(lean.context).filter((k) => ['channel', 'userId', 'locale'].includes(k))).toEqual([]);
           expect(persist(restoreConversation(lean, CONVERSATION_MACHINE_VERSION, known)!)).toStrictEqual(stored);
           // Where the record says otherwise (another conversation id, another locale) the context keeps its own.
-          const other = { conversationId: 'web:someone-else', locale: known.locale === 'en' ? 'zh-CN' : 'en' };
+          const other: KnownContext = {
+            conversationId: 'web:someone-else',
+            locale: known.locale === 'en' ? 'zh-CN' : 'en',
+          };
           const kept2 = JSON.parse(JSON.stringify(storedSnapshot(next.snapshot, other))) as { context: object };
           expect(persist(restoreConversation(kept2, CONVERSATION_MACHINE_VERSION, other)!)).toStrictEqual(stored);
           // Sessions stored before the shorter form read the same.
