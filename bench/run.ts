@@ -89,12 +89,12 @@ const SERVER_ENV = { RATE_LIMIT_IP_PER_MINUTE: '0' };
 
 const profiling = flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', flags['cpu-prof']] : [];
 /**
- * The V8 setting kefu's start command uses (package.json, bin/kefu.js, docs/deployment.md): a
- * larger young generation, fewer scavenges. The baseline gets it too; `--v8-default` runs both
- * without it.
+ * The V8 settings kefu's start command uses (package.json, bin/kefu.js, docs/deployment.md): a
+ * larger young generation, fewer scavenges; no allocation-site pretenuring. The baseline gets them
+ * too; `--v8-default` runs both without them.
  */
 const V8_FLAGS = [
-  ...(flags['v8-default'] ? [] : ['--max-semi-space-size=64']),
+  ...(flags['v8-default'] ? [] : ['--max-semi-space-size=64', '--no-allocation-site-pretenuring']),
   ...flags['v8-flags'].split(' ').filter(Boolean),
 ];
 
