@@ -13,6 +13,8 @@ export interface ServerUnderTest {
   name: string;
   url: string;
   pid: number;
+  /** Its standard output and error (V8's `--trace-gc` lines among them). */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startServer(
     name,
     url,
     pid: child.pid!,
+    logFile,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { startRedisServer } from '../test/support/redis-server.js';
+import { describeGcPauses, gcPauses, logSize, readLogFrom, type GcPauses } from './gc-trace.js';
 import { runLoad, type LoadResult } from './load.js';
 import { CLOCK_TICKS, PAGE_SIZE, redisBenchmark, sampleTree, startServer, type ServerUnderTest } from './processes.js';
 import { startRedisProxy } from './redis-proxy.js';
@@ -87,7 +88,11 @@ const turnsPerConversation = averageTurns(scenarios);
 /** Every simulated customer comes from 127.0.0.1: the per-address limit would refuse them (per-user stays). */
 const SERVER_ENV = { RATE_LIMIT_IP_PER_MINUTE: '0' };
 
-const profiling = flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', flags['cpu-prof']] : [];
+/**
+ * Node flags of the servers under test besides V8_FLAGS: V8's GC trace (one line a collection in
+ * the server's log, read back per phase) and, when asked, CPU profiles.
+ */
+const traceFlags = ['--trace-gc', ...(flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', flags['cpu-prof']] : [])];
 /**
  * The V8 settings kefu's start command uses (package.json, bin/kefu.js, docs/deployment.md): a
  * larger young generation, fewer scavenges; no allocation-site pretenuring. The baseline gets them
@@ -135,6 +140,8 @@ interface PhaseFigures {
    * virtual machine it swings from 0 to a third within minutes and makes turns/s swing with it.
    */
   stealPercent: number;
+  /** The server's garbage-collection pauses during the phase (its `--trace-gc` lines). */
+  gc: GcPauses;
 }
 
 interface TargetFigures {
@@ -186,6 +193,7 @@ async function phase(
   ) => Promise<LoadResult>,
 ): Promise<PhaseFigures> {
   const before = await info(redis);
+  const log0 = logSize(server.logFile);
   const s0 = sampleTree(server.pid);
   const r0 = sampleTree(redisPid);
   const c0 = process.cpuUsage();
@@ -196,6 +204,7 @@ async function phase(
   const r1 = sampleTree(redisPid);
   const c1 = process.cpuUsage(c0);
   const after = await info(redis);
+  const gc = gcPauses(readLogFrom(server.logFile, log0));
   const seconds = load.elapsedMs / 1000;
   const delta = callDelta(commandCalls(before), commandCalls(after));
   delta.delete('info');
@@ -216,11 +225,12 @@ async function phase(
     redisCpuPercent: ((r1.cpuTicks - r0.cpuTicks) / CLOCK_TICKS / seconds) * 100,
     loadgenCpuPercent: ((c1.user + c1.system) / 1e6 / seconds) * 100,
     stealPercent: stealPercent(m0, m1),
+    gc,
   };
   say(
     `${label}: ${figures.turnsPerSecond.toFixed(0)} turns/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
       `${figures.redisCommandsPerTurn.toFixed(2)} Redis commands/turn, server CPU ${figures.serverCpuPercent.toFixed(0)}% (${figures.serverCpuMsPerTurn.toFixed(2)} ms/turn), ` +
-      `RSS ${figures.serverRssMb.toFixed(0)} MB, steal ${figures.stealPercent.toFixed(0)}%, errors ${figures.errors}`,
+      `RSS ${figures.serverRssMb.toFixed(0)} MB, steal ${figures.stealPercent.toFixed(0)}%, ${describeGcPauses(gc)}, errors ${figures.errors}`,
   );
   for (const e of figures.errorSamples) say(`  error: ${e}`);
   return figures;
@@ -654,7 +664,7 @@ async function main() {
       name: 'kefu',
       args: (w) => [
         ...V8_FLAGS,
-        ...profiling,
+        ...traceFlags,
         join(flags['kefu-root'] ?? ROOT, 'bin/kefu.js'),
         'start',
         ...(w > 1 ? ['--workers', String(w)] : []),
@@ -669,13 +679,13 @@ async function main() {
       targets.push({
         ...kefu,
         name: `kefu at ${versus}`,
-        args: () => [...V8_FLAGS, ...profiling, join(versus, 'bin/kefu.js'), 'start'],
+        args: () => [...V8_FLAGS, ...traceFlags, join(versus, 'bin/kefu.js'), 'start'],
         workers: [1],
       });
     } else if (!flags['skip-baseline'] && existsSync(baselineEntry)) {
       targets.push({
         name: 'botframework-baseline',
-        args: () => [...V8_FLAGS, ...profiling, '--import', 'tsx', baselineEntry],
+        args: () => [...V8_FLAGS, ...traceFlags, '--import', 'tsx', baselineEntry],
         workers: [1],
         // ConversationState and UserState keys: `bf:web/conversations/<u>/`, `bf:web/users/<u>/`.
         keyPattern: (u) => `bf:web/*/${u}/`,
