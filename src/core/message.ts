@@ -57,3 +57,13 @@ export interface OutboundMessage {
 export function conversationIdOf(channel: ChannelId, userId: string): string {
   return `${channel}:${userId}`;
 }
+
+/** The channel part of a conversation id made by `conversationIdOf`. */
+export function channelOfConversation(conversationId: string): string {
+  return conversationId.slice(0, conversationId.indexOf(':'));
+}
+
+/** The user id part of a conversation id made by `conversationIdOf` (it may itself hold ':'). */
+export function userIdOfConversation(conversationId: string): string {
+  return conversationId.slice(conversationId.indexOf(':') + 1);
+}

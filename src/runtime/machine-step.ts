@@ -1,7 +1,7 @@
 import { createActor, type ActionExecutor, type ActorScope } from 'xstate';
 import { EFFECT_TYPES, type Effect } from '../core/effect.js';
 import type { ConversationEvent, ConversationInput } from '../core/event.js';
-import type { Locale } from '../core/message.js';
+import { channelOfConversation, conversationIdOf, userIdOfConversation, type Locale } from '../core/message.js';
 import type { NluContext } from '../core/nlu.js';
 import { CONVERSATION_MACHINE_VERSION, conversationMachine } from '../../dialogs/conversation.js';
 import type { ConversationContext, StateMeta } from '../../dialogs/setup.js';
@@ -142,10 +142,9 @@ export interface KnownContext {
 
 /** The context fields a conversation id `channel:userId` and the record's locale give back. */
 function contextFromId(known: KnownContext): Partial<ConversationContext> {
-  const colon = known.conversationId.indexOf(':');
   return {
-    channel: known.conversationId.slice(0, colon) as ConversationContext['channel'],
-    userId: known.conversationId.slice(colon + 1),
+    channel: channelOfConversation(known.conversationId) as ConversationContext['channel'],
+    userId: userIdOfConversation(known.conversationId),
     locale: known.locale,
   };
 }
@@ -158,7 +157,7 @@ function contextFromId(known: KnownContext): Partial<ConversationContext> {
 function withoutKnown(context: ConversationContext, known: KnownContext): Partial<ConversationContext> {
   const { channel, userId, locale, ...rest } = context;
   const out: Partial<ConversationContext> = {};
-  if (`${channel}:${userId}` !== known.conversationId) {
+  if (conversationIdOf(channel, userId) !== known.conversationId) {
     out.channel = channel;
     out.userId = userId;
   }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ChannelId, OutboundMessage } from '../core/message.js';
+import { channelOfConversation, type ChannelId, type OutboundMessage } from '../core/message.js';
 import { appendCapped } from './capped-list.js';
 import { TRANSCRIPT_TTL_MS, keys } from './redis-keys.js';
 import {
@@ -36,7 +36,7 @@ export const HISTORY_CHANNELS: readonly ChannelId[] = ['web'];
 
 /** Whether `conversationId` (`<channel>:...`) is of one of `channels`. */
 export const ofChannels = (channels: readonly string[], conversationId: string): boolean =>
-  channels.includes(conversationId.slice(0, conversationId.indexOf(':')));
+  channels.includes(channelOfConversation(conversationId));
 
 /**
  * Lines a web conversation keeps (the embedded outbox: messages), so that a chatty or abandoned
