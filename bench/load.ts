@@ -10,6 +10,8 @@ export interface LoadResult {
   errorSamples: string[];
   /** Turn latencies in ms. */
   latencies: number[];
+  /** When each of those turns ended, ms into the phase (same order). */
+  endedAtMs: number[];
   elapsedMs: number;
 }
 
@@ -70,7 +72,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Drive load against a server until the duration or the turn cap runs out. */
 export async function runLoad(options: ClosedLoop | OpenLoop): Promise<LoadResult> {
   const client = new WebClient(options.baseUrl);
-  const result: LoadResult = { turns: 0, conversations: 0, errors: 0, errorSamples: [], latencies: [], elapsedMs: 0 };
+  const result: LoadResult = {
+    turns: 0,
+    conversations: 0,
+    errors: 0,
+    errorSamples: [],
+    latencies: [],
+    endedAtMs: [],
+    elapsedMs: 0,
+  };
   const started = performance.now();
   const deadline = started + options.durationMs;
   let inFlight = 0;
@@ -94,7 +104,9 @@ export async function runLoad(options: ClosedLoop | OpenLoop): Promise<LoadResul
       inFlight++;
       try {
         const res = await client.post(body);
-        result.latencies.push(performance.now() - t0);
+        const t1 = performance.now();
+        result.latencies.push(t1 - t0);
+        result.endedAtMs.push(t1 - started);
         result.turns++;
         const text = (res.json.replies ?? []).map((r) => r.text).join('\n');
         if (res.status !== 200) fail(`${scenario.name}#${i}: HTTP ${res.status}`);

@@ -22,9 +22,11 @@ import {
   infoNumber,
   parseInfo,
   parseMachineCpu,
+  latencyWindows,
   percentile,
   stealPercent,
   kneeLevel,
+  windowsOver,
   type MachineCpu,
   type SweepLevel,
 } from './stats.js';
@@ -103,6 +105,9 @@ const V8_FLAGS = [
   ...flags['v8-flags'].split(' ').filter(Boolean),
 ];
 
+/** The issue's latency target at half load; each phase says how many of its seconds were above it. */
+const P99_TARGET_MS = 25;
+
 const tty = process.stdout.isTTY;
 let lastLine = 0;
 function progress(label: string, s: { turns: number; errors: number; elapsedMs: number; inFlight: number }) {
@@ -142,6 +147,8 @@ interface PhaseFigures {
   stealPercent: number;
   /** The server's garbage-collection pauses during the phase (its `--trace-gc` lines). */
   gc: GcPauses;
+  /** The p99 of each second of the phase (ms): a miss from one spell shows as one high second. */
+  p99BySecond: number[];
 }
 
 interface TargetFigures {
@@ -206,6 +213,7 @@ async function phase(
   const after = await info(redis);
   const gc = gcPauses(readLogFrom(server.logFile, log0));
   const seconds = load.elapsedMs / 1000;
+  const windows = latencyWindows(load.latencies, load.endedAtMs, 1000);
   const delta = callDelta(commandCalls(before), commandCalls(after));
   delta.delete('info');
   const total = [...delta.values()].reduce((a, b) => a + b, 0);
@@ -226,11 +234,15 @@ async function phase(
     loadgenCpuPercent: ((c1.user + c1.system) / 1e6 / seconds) * 100,
     stealPercent: stealPercent(m0, m1),
     gc,
+    p99BySecond: windows.map((w) => +w.p99.toFixed(1)),
   };
+  const { over, worst } = windowsOver(windows, P99_TARGET_MS);
   say(
     `${label}: ${figures.turnsPerSecond.toFixed(0)} turns/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
       `${figures.redisCommandsPerTurn.toFixed(2)} Redis commands/turn, server CPU ${figures.serverCpuPercent.toFixed(0)}% (${figures.serverCpuMsPerTurn.toFixed(2)} ms/turn), ` +
-      `RSS ${figures.serverRssMb.toFixed(0)} MB, steal ${figures.stealPercent.toFixed(0)}%, ${describeGcPauses(gc)}, errors ${figures.errors}`,
+      `RSS ${figures.serverRssMb.toFixed(0)} MB, steal ${figures.stealPercent.toFixed(0)}%, ${describeGcPauses(gc)}, errors ${figures.errors}; ` +
+      `p99 by second: ${over} of ${windows.length} above ${P99_TARGET_MS} ms` +
+      (worst ? `, worst ${worst.p99.toFixed(1)} ms at ${worst.startMs / 1000} s` : ''),
   );
   for (const e of figures.errorSamples) say(`  error: ${e}`);
   return figures;
@@ -779,6 +791,12 @@ function summarize(report: Record<string, unknown>, results: TargetFigures[]) {
     derived.redisLimitTurnsPerSecond = ops / kefu1.max.redisCommandsPerTurn;
     derived.fractionOfRedisLimit = kefu1.max.turnsPerSecond / derived.redisLimitTurnsPerSecond;
     if (kefu1.calibration) derived.redisLimitByRoundTrips = ops / kefu1.calibration.roundTripsPerTurn;
+  }
+  if (kefu1?.max && kefu1.half) {
+    // What a turn costs at half load against at max: when it is near 2, half load keeps the server
+    // nearly as busy as max does, and every pause queues turns (BENCHMARKS.md, tenth session).
+    derived.halfLoadCpuPerTurnOverMax = kefu1.half.serverCpuMsPerTurn / kefu1.max.serverCpuMsPerTurn;
+    derived.halfLoadServerCpuPercent = kefu1.half.serverCpuPercent;
   }
   const w2 = results.find((r) => r.name === 'kefu (workers=2)');
   if (kefu1?.max && w2?.max) derived.scalingWorkers2 = w2.max.turnsPerSecond / kefu1.max.turnsPerSecond;

@@ -11,6 +11,52 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
+/** One window of a phase: when it starts (ms into the phase), how many turns ended in it, their p99. */
+export interface LatencyWindow {
+  startMs: number;
+  turns: number;
+  p99: number;
+}
+
+/**
+ * The p99 of the turns that ended in each `windowMs` of a phase (`endedAtMs[i]` is when the turn
+ * of `latencies[i]` ended, ms into the phase). Shows whether a phase's p99 comes from a spell
+ * (a long collection, a stalled host) or from the whole phase. Windows where no turn ended are
+ * left out.
+ */
+export function latencyWindows(
+  latencies: readonly number[],
+  endedAtMs: readonly number[],
+  windowMs: number,
+): LatencyWindow[] {
+  if (latencies.length !== endedAtMs.length) throw new Error('one end time per latency');
+  if (!(windowMs > 0)) throw new Error('windowMs must be positive');
+  const buckets = new Map<number, number[]>();
+  for (let i = 0; i < latencies.length; i++) {
+    const at = Math.max(0, Math.floor(endedAtMs[i]! / windowMs));
+    let bucket = buckets.get(at);
+    if (!bucket) buckets.set(at, (bucket = []));
+    bucket.push(latencies[i]!);
+  }
+  return [...buckets]
+    .sort((a, b) => a[0] - b[0])
+    .map(([at, samples]) => ({ startMs: at * windowMs, turns: samples.length, p99: percentile(samples, 99) }));
+}
+
+/** The windows whose p99 is above `limitMs`, and the worst one (undefined when there are none). */
+export function windowsOver(
+  windows: readonly LatencyWindow[],
+  limitMs: number,
+): { over: number; worst: LatencyWindow | undefined } {
+  let worst: LatencyWindow | undefined;
+  let over = 0;
+  for (const w of windows) {
+    if (w.p99 > limitMs) over++;
+    if (!worst || w.p99 > worst.p99) worst = w;
+  }
+  return { over, worst };
+}
+
 /** `INFO` output as `section -> field -> value` (sections lower-cased, e.g. `commandstats`). */
 export function parseInfo(text: string): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();

@@ -56,6 +56,12 @@ describe('bench load generator', () => {
     expect(result.turns).toBe(30);
     expect(result.latencies).toHaveLength(30);
     expect(result.conversations).toBeGreaterThanOrEqual(10);
+    // Each turn's end time is within the phase and no earlier than its own latency.
+    expect(result.endedAtMs).toHaveLength(30);
+    result.endedAtMs.forEach((at, i) => {
+      expect(at).toBeGreaterThanOrEqual(result.latencies[i]!);
+      expect(at).toBeLessThanOrEqual(result.elapsedMs);
+    });
   });
 
   it('counts a wrong answer and an HTTP error as errors, not throughput', async () => {

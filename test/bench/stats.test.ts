@@ -11,6 +11,8 @@ import {
   percentile,
   stealPercent,
   kneeLevel,
+  latencyWindows,
+  windowsOver,
 } from '../../bench/stats.js';
 
 describe('percentile', () => {
@@ -174,6 +176,51 @@ describe('customers sweep', () => {
         expect(levels).toContain(knee);
         expect(knee.turnsPerSecond).toBeGreaterThanOrEqual(best * 0.95);
         for (const l of levels) if (l.customers < knee.customers) expect(l.turnsPerSecond).toBeLessThan(best * 0.95);
+      }),
+    );
+  });
+});
+
+describe('latencyWindows', () => {
+  it('takes the p99 of the turns that ended in each window, in time order, skipping empty ones', () => {
+    const latencies = [3, 40, 5, 7, 90, 2];
+    const endedAt = [100, 999, 1000, 1500, 3200, 3999];
+    expect(latencyWindows(latencies, endedAt, 1000)).toEqual([
+      { startMs: 0, turns: 2, p99: 40 },
+      { startMs: 1000, turns: 2, p99: 7 },
+      { startMs: 3000, turns: 2, p99: 90 },
+    ]);
+    expect(windowsOver(latencyWindows(latencies, endedAt, 1000), 25)).toEqual({
+      over: 2,
+      worst: { startMs: 3000, turns: 2, p99: 90 },
+    });
+    expect(windowsOver([], 25)).toEqual({ over: 0, worst: undefined });
+  });
+
+  it('refuses mismatched inputs and a window that is not positive', () => {
+    expect(() => latencyWindows([1, 2], [0], 1000)).toThrow(/one end time per latency/);
+    expect(() => latencyWindows([1], [0], 0)).toThrow(/positive/);
+  });
+
+  it('keeps every turn once, and no window p99 is above the phase maximum or below its minimum', () => {
+    const turn = fc.record({ latency: fc.double({ noNaN: true, min: 0, max: 1e4 }), at: fc.nat(60_000) });
+    fc.assert(
+      fc.property(fc.array(turn, { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 5000 }), (turns, w) => {
+        const lat = turns.map((t) => t.latency);
+        const windows = latencyWindows(
+          lat,
+          turns.map((t) => t.at),
+          w,
+        );
+        expect(windows.reduce((n, x) => n + x.turns, 0)).toBe(turns.length);
+        for (let i = 1; i < windows.length; i++) expect(windows[i]!.startMs).toBeGreaterThan(windows[i - 1]!.startMs);
+        for (const x of windows) {
+          expect(x.startMs % w).toBe(0);
+          expect(x.p99).toBeLessThanOrEqual(Math.max(...lat));
+          expect(x.p99).toBeGreaterThanOrEqual(Math.min(...lat));
+        }
+        // The phase's p99 is never above its worst window's.
+        expect(percentile(lat, 99)).toBeLessThanOrEqual(windowsOver(windows, 0).worst!.p99);
       }),
     );
   });
