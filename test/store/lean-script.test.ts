@@ -50,6 +50,20 @@ describe('LeanScript', () => {
     );
   });
 
+  it('sends a large multi-byte argument whole, as EVAL the first time and as EVALSHA after', async () => {
+    const script = new LeanScript(`${ECHO}-- ${uniqueUser('large')}`, 2);
+    const list = uniqueUser('lean-large');
+    // Larger than a socket read, with characters of one to four bytes in UTF-8: lengths count bytes.
+    const large = 'a申请é😀'.repeat(20_000);
+    const before = await calls();
+    const first = await script.call<string[]>(redis, [list, 'x'], [large, 7, '']);
+    const again = await script.call<string[]>(redis, [list, 'x'], [large, 7, '']);
+    const after = await calls();
+    expect(first).toEqual([list, 'x', large, '7', '']);
+    expect(again).toEqual(first);
+    expect([after.eval - before.eval, after.evalsha - before.evalsha]).toEqual([1, 1]);
+  });
+
   it('sends the source once per connection, then the SHA, and keeps the order of calls', async () => {
     const script = new LeanScript(`${ECHO}-- ${uniqueUser('fresh')}`, 2);
     const list = uniqueUser('lean-order');
