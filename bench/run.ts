@@ -147,8 +147,11 @@ interface PhaseFigures {
   stealPercent: number;
   /** The server's garbage-collection pauses during the phase (its `--trace-gc` lines). */
   gc: GcPauses;
-  /** The p99 of each second of the phase (ms): a miss from one spell shows as one high second. */
-  p99BySecond: number[];
+  /**
+   * The p99 of each second of the phase (ms; index = second): a miss from one spell shows as one
+   * high second. Null for a second in which no turn ended (the server answered nobody).
+   */
+  p99BySecond: (number | null)[];
 }
 
 interface TargetFigures {
@@ -214,6 +217,9 @@ async function phase(
   const gc = gcPauses(readLogFrom(server.logFile, log0));
   const seconds = load.elapsedMs / 1000;
   const windows = latencyWindows(load.latencies, load.endedAtMs, 1000);
+  const p99BySecond: (number | null)[] = Array.from({ length: Math.ceil(load.elapsedMs / 1000) }, () => null);
+  for (const w of windows) p99BySecond[w.startMs / 1000] = +w.p99.toFixed(1);
+  const silent = p99BySecond.filter((p) => p === null).length;
   const delta = callDelta(commandCalls(before), commandCalls(after));
   delta.delete('info');
   const total = [...delta.values()].reduce((a, b) => a + b, 0);
@@ -234,14 +240,15 @@ async function phase(
     loadgenCpuPercent: ((c1.user + c1.system) / 1e6 / seconds) * 100,
     stealPercent: stealPercent(m0, m1),
     gc,
-    p99BySecond: windows.map((w) => +w.p99.toFixed(1)),
+    p99BySecond,
   };
   const { over, worst } = windowsOver(windows, P99_TARGET_MS);
   say(
     `${label}: ${figures.turnsPerSecond.toFixed(0)} turns/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
       `${figures.redisCommandsPerTurn.toFixed(2)} Redis commands/turn, server CPU ${figures.serverCpuPercent.toFixed(0)}% (${figures.serverCpuMsPerTurn.toFixed(2)} ms/turn), ` +
       `RSS ${figures.serverRssMb.toFixed(0)} MB, steal ${figures.stealPercent.toFixed(0)}%, ${describeGcPauses(gc)}, errors ${figures.errors}; ` +
-      `p99 by second: ${over} of ${windows.length} above ${P99_TARGET_MS} ms` +
+      `p99 by second: ${over} of ${p99BySecond.length} above ${P99_TARGET_MS} ms` +
+      (silent > 0 ? `, ${silent} with no turn answered` : '') +
       (worst ? `, worst ${worst.p99.toFixed(1)} ms at ${worst.startMs / 1000} s` : ''),
   );
   for (const e of figures.errorSamples) say(`  error: ${e}`);
